@@ -15,6 +15,7 @@
 //! | [`stats`] | mean, sd, standard error, quantiles, line and log-log fits |
 //! | [`check`] | finite-difference checkers for gradients, HVPs and VJPs |
 //! | [`report`] | `Experiment`, `Scale`, `Claim`, `Series`, `Figure`, `Table`: the reproduction contract |
+//! | [`data`] | labelled CSV data sets (the vendored UCI files), standardisation, seeded splits |
 //! | [`error`] | `Error` and boundary validators |
 //!
 //! ```
@@ -39,6 +40,7 @@
 
 pub mod algorithm;
 pub mod check;
+pub mod data;
 pub mod error;
 pub mod mirror;
 pub mod nn;
