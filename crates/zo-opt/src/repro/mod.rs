@@ -1,4 +1,4 @@
-//! The paper's experiments.
+//! The paper's experiments (spec `zo-opt.md`, "Reproduction experiments").
 
 use opt_core::report::Experiment;
 
