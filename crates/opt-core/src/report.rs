@@ -58,6 +58,15 @@ pub struct Claim {
     pub holds: bool,
 }
 
+/// Formats a threshold number compactly: `1e-8`, `0.25`, `3e5`.
+pub fn fmt_number(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && (v.abs() < 1e-3 || v.abs() >= 1e5) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 impl Claim {
     fn new(
         id: &str,
@@ -83,7 +92,7 @@ impl Claim {
             statement,
             paper,
             measured,
-            format!("<= {max}"),
+            format!("<= {}", fmt_number(max)),
             measured <= max,
         )
     }
@@ -94,7 +103,7 @@ impl Claim {
             statement,
             paper,
             measured,
-            format!(">= {min}"),
+            format!(">= {}", fmt_number(min)),
             measured >= min,
         )
     }
@@ -105,7 +114,7 @@ impl Claim {
             statement,
             paper,
             measured,
-            format!("in [{lo}, {hi}]"),
+            format!("in [{}, {}]", fmt_number(lo), fmt_number(hi)),
             (lo..=hi).contains(&measured),
         )
     }
@@ -123,7 +132,7 @@ impl Claim {
             statement,
             paper,
             measured,
-            format!("within {tol} of {target}"),
+            format!("within {} of {}", fmt_number(tol), fmt_number(target)),
             (measured - target).abs() <= tol,
         )
     }
@@ -242,12 +251,13 @@ impl Table {
         let j = self.columns.iter().position(|c| c == name)?;
         Some(self.rows.iter().map(|r| r[j]).collect())
     }
-    /// CSV text: header line, then rows (shortest round-trip float formatting).
+    /// CSV text: header line, then rows (shortest round-trip float formatting, scientific
+    /// notation for very small or large magnitudes).
     pub fn to_csv(&self) -> String {
         let mut s = self.columns.join(",");
         s.push('\n');
         for r in &self.rows {
-            let line: Vec<String> = r.iter().map(|v| format!("{v}")).collect();
+            let line: Vec<String> = r.iter().map(|v| format!("{v:?}")).collect();
             s.push_str(&line.join(","));
             s.push('\n');
         }
@@ -398,7 +408,9 @@ mod tests {
         let mut t = Table::with_columns(&["iter", "loss"]);
         t.push(vec![1.0, 0.5]);
         t.push(vec![2.0, 1e-10]);
-        assert_eq!(t.to_csv(), "iter,loss\n1,0.5\n2,0.0000000001\n");
+        assert_eq!(t.to_csv(), "iter,loss\n1.0,0.5\n2.0,1e-10\n");
+        assert_eq!(fmt_number(1e-8), "1e-8");
+        assert_eq!(fmt_number(0.25), "0.25");
         assert_eq!(t.column("loss"), Some(vec![0.5, 1e-10]));
         let f = Figure::new("f", "t", "x", "y")
             .log_axes(false, true)

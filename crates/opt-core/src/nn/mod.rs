@@ -272,7 +272,9 @@ impl Mlp {
                 let (lo, hi) = ws.delta.split_at_mut(l + 1);
                 lo[l].gemm_tr(1.0, &self.weight(l + 1), &hi[0], 0.0);
             }
-            ws.delta[l].zip_apply(&ws.pre[l], |d, z| *d *= act.derivative(z));
+            ws.delta[l].zip_zip_apply(&ws.pre[l], &ws.post[l + 1], |d, z, a| {
+                *d *= act.derivative_from(z, a)
+            });
             let gp = grad_params.as_mut_slice();
             let (gw, gb) =
                 gp[y.w_offset..y.b_offset + y.fan_out].split_at_mut(y.fan_in * y.fan_out);
