@@ -1,4 +1,4 @@
-//! The paper's experiments.
+//! The reproduction experiments L1–L7 (spec `langevin.md`; thresholds from its corrections box).
 
 use opt_core::report::Experiment;
 
