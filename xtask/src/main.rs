@@ -7,6 +7,7 @@
 //! cargo xtask check [--out DIR]
 //! ```
 
+mod docs;
 mod output;
 mod plot;
 mod registry;
@@ -56,6 +57,9 @@ enum Command {
         /// Further result folders to merge into `--out`.
         #[arg(long, num_args = 1..)]
         from: Vec<PathBuf>,
+        /// Also rewrite the generated results blocks of README.md and docs/<crate>.md.
+        #[arg(long)]
+        update_docs: bool,
     },
     /// Exit non-zero if any claim in `--out` fails or any experiment errored.
     Check {
@@ -65,8 +69,17 @@ enum Command {
     },
 }
 
-fn main() -> Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    match run_cli(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_cli(cli: Cli) -> Result<()> {
     match cli.command {
         Command::List => {
             for e in registry::all() {
@@ -90,7 +103,11 @@ fn main() -> Result<()> {
             println!("wrote {}", out.join("REPORT.md").display());
             Ok(())
         }
-        Command::Report { out, from } => {
+        Command::Report {
+            out,
+            from,
+            update_docs,
+        } => {
             for dir in &from {
                 report::merge(dir, &out)?;
             }
@@ -101,6 +118,14 @@ fn main() -> Result<()> {
                 from.len(),
                 out.join("REPORT.md").display()
             );
+            if update_docs {
+                let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("..")
+                    .canonicalize()?;
+                for f in docs::update_docs(&out, &root)? {
+                    println!("updated {f}");
+                }
+            }
             Ok(())
         }
         Command::Check { out } => report::check(&out),

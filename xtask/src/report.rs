@@ -12,7 +12,7 @@ fn crate_rank(name: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-fn fmt_value(v: f64) -> String {
+pub fn fmt_value(v: f64) -> String {
     if v == 0.0 || (v.abs() >= 1e-3 && v.abs() < 1e5) {
         format!("{}", (v * 1e4).round() / 1e4)
     } else {
