@@ -1,0 +1,1 @@
+//! Matrix completion (placeholder during development).
