@@ -154,7 +154,8 @@ pub struct Gap1d {
 /// Gap of the SqRA chain with log-weights `logw` by inverse iteration with flux integration
 /// (spec corrections box, L2): with conductances C_e = (ε/h²)√(π_iπ_{i+1}), the equation
 /// −L f = g is solved exactly by the fluxes J_e = Σ_{k≤e} π_k g_k (summed from the left up to
-/// the bottleneck edge argmin C_e, from the right beyond it, so no cancellation occurs) and
+/// the edge where |J| peaks — the bottleneck, where f changes sign — and from the right beyond
+/// it, so no cancellation occurs) and
 /// f_{e+1} = f_e − J_e/C_e; the eigenvalue is the Rayleigh quotient Σ_e J_e²/C_e / Σ π f²
 /// (the Dirichlet form, never xᵀAx). Weights are taken relative to max lw (log domain), so
 /// gaps of 1e−20 keep full relative accuracy.
@@ -185,9 +186,6 @@ pub fn reversible_1d_gap(
     if cond.iter().any(|v| *v <= 0.0) {
         return Err(LangevinError::invalid("logw", "weights underflow inside the domain"));
     }
-    let split = (0..n - 1)
-        .min_by(|a, b| cond[*a].total_cmp(&cond[*b]))
-        .unwrap_or(0);
     let mass: f64 = pi.iter().sum();
     let centre = |f: &mut [f64]| {
         let m = f.iter().zip(&pi).map(|(a, p)| a * p).sum::<f64>() / mass;
@@ -200,10 +198,15 @@ pub fn reversible_1d_gap(
     for it in 1..=max_iter {
         centre(&mut g);
         let mut acc = 0.0;
-        for e in 0..=split {
+        for e in 0..n - 1 {
             acc += pi[e] * g[e];
             flux[e] = acc;
         }
+        // the running sum peaks where g changes sign (the bottleneck); beyond it, sum from the
+        // right so the fluxes in the far tail carry no cancellation error
+        let split = (0..n - 1)
+            .max_by(|a, b| flux[*a].abs().total_cmp(&flux[*b].abs()))
+            .unwrap_or(0);
         acc = 0.0;
         for e in (split + 1..n - 1).rev() {
             acc -= pi[e + 1] * g[e + 1];
