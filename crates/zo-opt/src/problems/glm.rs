@@ -109,6 +109,14 @@ impl Glm {
     pub fn samples(&self) -> usize {
         self.y.len()
     }
+    /// The features, one sample per column (`D × N`).
+    pub fn features_t(&self) -> &DMatrix<f64> {
+        &self.phi_t
+    }
+    /// The labels `±1`.
+    pub fn labels(&self) -> &[f64] {
+        &self.y
+    }
     /// The loss.
     pub fn loss(&self) -> GlmLoss {
         self.loss
@@ -117,6 +125,28 @@ impl Glm {
     #[inline]
     pub fn margin(&self, w: &DVector<f64>, i: usize) -> f64 {
         self.y[i] * dot(self.phi_t.column(i).as_slice(), w.as_slice())
+    }
+    /// Writes all margins `m_i = y_i φ_iᵀw` into `m`.
+    pub fn margins_into(&self, w: &DVector<f64>, m: &mut [f64]) {
+        for (i, mi) in m.iter_mut().enumerate() {
+            *mi = self.margin(w, i);
+        }
+    }
+    /// `‖φ_i‖²` per sample.
+    pub fn feature_norms2(&self) -> &[f64] {
+        &self.norms2
+    }
+    /// `f` from precomputed margins: `(1/N) Σ ℓ(m_i)`.
+    pub fn loss_from_margins(&self, m: &[f64]) -> f64 {
+        m.iter().map(|v| self.loss.value(*v)).sum::<f64>() / m.len() as f64
+    }
+    /// `tr ∇²f` from precomputed margins: `(1/N) Σ ℓ''(m_i) ‖φ_i‖²`.
+    pub fn trace_from_margins(&self, m: &[f64]) -> f64 {
+        m.iter()
+            .zip(&self.norms2)
+            .map(|(v, n2)| self.loss.d2(*v) * n2)
+            .sum::<f64>()
+            / m.len() as f64
     }
     /// Exact `tr ∇²f(w) = (1/N) Σ ℓ''(m_i) ‖φ_i‖²`.
     pub fn exact_trace(&self, w: &DVector<f64>) -> f64 {
