@@ -1,8 +1,6 @@
-//! The paper's experiments.
-
+//! placeholder
 use opt_core::report::Experiment;
-
-/// Every experiment of this crate, run by `cargo xtask reproduce mfg-core`.
+/// Every experiment of this crate.
 pub fn experiments() -> Vec<Experiment> {
     Vec::new()
 }
