@@ -9,6 +9,7 @@ pub mod e3;
 pub mod e4;
 pub mod e5;
 pub mod e6;
+pub mod e7;
 
 use opt_core::report::Experiment;
 
@@ -56,6 +57,20 @@ pub fn experiments() -> Vec<Experiment> {
             paper_ref: "arXiv:2410.18965, theorem (iv)",
             title: "Asymmetric under-parameterised: HMT first step, then linear at sigma_{r+1}/sigma_r",
             run: e6::run,
+        },
+        Experiment {
+            id: "e7a-lora-scaledgd",
+            crate_name: "lowrank",
+            paper_ref: "arXiv:2410.18965, Sec. 5 (NoRA), toy under ScaledGD-preconditioned steps",
+            title: "LoRA toy: NoRA's one-step advantage when dW is aligned with W_0 (and none when random)",
+            run: e7::run_a,
+        },
+        Experiment {
+            id: "e7b-lora-adam",
+            crate_name: "lowrank",
+            paper_ref: "arXiv:2410.18965, Sec. 5 (NoRA vs LoRA/PiSSA), toy under Adam",
+            title: "LoRA toy under Adam: small early advantage when aligned, parity when random",
+            run: e7::run_b,
         },
     ]
 }
