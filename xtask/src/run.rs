@@ -71,3 +71,44 @@ pub fn reproduce(experiments: &[Experiment], scale: Scale, seed: u64, out: &Path
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_in_pool(threads: usize, dir: &Path) {
+        let exps = opt_core::selfcheck::experiments();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| reproduce(&exps, Scale::Quick, 7, dir))
+            .expect("reproduce");
+    }
+
+    #[test]
+    fn pipeline_writes_files_and_is_thread_count_independent() {
+        let base = std::env::temp_dir().join(format!("optlab-xtask-{}", std::process::id()));
+        let (one, two) = (base.join("t1"), base.join("t2"));
+        run_in_pool(1, &one);
+        run_in_pool(2, &two);
+        let exp = "opt-core/adam-vs-gd-rosenbrock";
+        for f in ["claims.json", "trace.csv", "figures.json", "summary.json", "rosenbrock-f.svg"] {
+            assert!(one.join(exp).join(f).is_file(), "{f} missing");
+        }
+        for f in ["claims.json", "trace.csv", "figures.json"] {
+            let a = std::fs::read(one.join(exp).join(f)).expect("read");
+            let b = std::fs::read(two.join(exp).join(f)).expect("read");
+            assert!(a == b, "{f} differs between 1 and 2 threads");
+        }
+        crate::report::write_report(&one, "test").expect("report");
+        let md = std::fs::read_to_string(one.join("REPORT.md")).expect("REPORT.md");
+        assert!(md.contains("| crate | experiment | claim | paper | ours (threshold) | status |"));
+        crate::report::check(&one).expect("claims hold");
+        // merging a folder into another and checking an empty folder
+        crate::report::merge(&one, &base.join("merged")).expect("merge");
+        assert!(base.join("merged").join(exp).join("summary.json").is_file());
+        assert!(crate::report::check(&base.join("empty")).is_err());
+        std::fs::remove_dir_all(&base).expect("cleanup");
+    }
+}
