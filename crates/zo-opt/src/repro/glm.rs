@@ -238,24 +238,31 @@ fn argmin_smoothed(cell: &Cell, lambda: f64, w0: &DVector<f64>, max_iters: usize
     Ok((w, gn, it))
 }
 
-/// E-ZO-4: the ZO endpoint against `argmin f_λ` (two logistic cells, linear and ReLU features).
+/// E-ZO-4: the ZO endpoint against `argmin f_λ` on the linear-feature cells.
+///
+/// The ReLU cells are excluded: with 1001 ReLU features and 400 samples the training set is
+/// linearly separable, so the smoothed logistic loss has no attained minimiser (`f_λ → 0` along the
+/// separating direction and the trace at the infimum is 0). The linear-feature cells have rank-22
+/// features and overlapping classes, so `argmin f_λ` exists.
 pub(super) fn e4(ctx: &RunContext<'_>) -> Res {
     let (raw, n, features, iters) = (20, 400, 1000, 10_000);
-    let cells = [CELLS[0], CELLS[2]];
+    let cells = [CELLS[0], CELLS[1]];
     let seed = sub_seed(ctx.seed, "zo-opt/e3/seed", 0);
     let out = par_map_streams(ctx.seed, "zo-opt/e4/job", cells.len(), |c, _| {
         let (name, relu, loss, eta, lambda) = cells[c];
         let cell = synthetic(seed, raw, n, features, relu, loss).map_err(|e| e.to_string())?;
-        let p = pair(&cell, eta, lambda, iters, seed)?;
-        let (wl, gn, it) = argmin_smoothed(&cell, lambda, &p.zo.w, 20_000).map_err(|e| e.to_string())?;
+        let w0 = init(seed, nalgebra_dim(&cell));
+        let z = zo(&cell, &w0, eta, lambda, iters, EVERY, sub_seed(seed, "zo-opt/glm/dir", 0))
+            .map_err(|e| e.to_string())?;
+        let (wl, gn, it) = argmin_smoothed(&cell, lambda, &z.w, 20_000).map_err(|e| e.to_string())?;
         let tl = cell.train.exact_trace(&wl);
-        Ok::<_, String>((name, p.zo.final_trace(), tl, gn, it, p.gd.final_trace()))
+        Ok::<_, String>((name, z.final_trace(), tl, gn, it, cell.train.exact_trace(&w0)))
     })
     .into_iter()
     .collect::<Result<Vec<_>, String>>()?;
     let mut claims = vec![];
     let mut notes = vec![];
-    let mut table = Table::with_columns(&["cell", "zo_trace", "trace_argmin_f_lambda", "ratio", "grad_norm", "iters", "gd_trace"]);
+    let mut table = Table::with_columns(&["cell", "zo_trace", "trace_argmin_f_lambda", "ratio", "grad_norm", "iters", "initial_trace"]);
     for (c, (name, zt, tl, gn, it, gt)) in out.iter().enumerate() {
         claims.push(Claim::within(
             &format!("{name}-zo-vs-argmin-f-lambda"),
@@ -266,7 +273,7 @@ pub(super) fn e4(ctx: &RunContext<'_>) -> Res {
             1.15,
         ));
         table.push(vec![c as f64, *zt, *tl, zt / tl, *gn, *it as f64, *gt]);
-        notes.push(format!("{name}: ZO trace {zt:.4}, trace at argmin f_λ {tl:.4} (‖∇f_λ‖ = {gn:.2e} after {it} accelerated steps), GD trace {gt:.4}"));
+        notes.push(format!("{name}: ZO trace {zt:.4}, trace at argmin f_λ {tl:.4} (‖∇f_λ‖ = {gn:.2e} after {it} accelerated steps), initial trace {gt:.4}"));
     }
     Ok(ExperimentOutput {
         claims,
