@@ -3,6 +3,8 @@
 //! Thresholds come from the spec's correction box where it differs from its table.
 
 pub mod common;
+pub mod digits;
+pub mod digits_lora;
 pub mod e1;
 pub mod e2;
 pub mod e3;
@@ -71,6 +73,20 @@ pub fn experiments() -> Vec<Experiment> {
             paper_ref: "arXiv:2410.18965, Sec. 5 (NoRA vs LoRA/PiSSA), toy under Adam",
             title: "LoRA toy under Adam: small early advantage when aligned, parity when random",
             run: e7::run_b,
+        },
+        Experiment {
+            id: "digits-factorisation",
+            crate_name: "lowrank",
+            paper_ref: "arXiv:2410.18965 methods on real data (UCI digits)",
+            title: "Digits: covariance rank-r approximation (under-parameterised) and completion, per initialisation",
+            run: digits::run_factorisation,
+        },
+        Experiment {
+            id: "digits-lora",
+            crate_name: "lowrank",
+            paper_ref: "arXiv:2410.18965 Sec. 5 (NoRA/NoRA+) on real data (UCI digits)",
+            title: "Digits: LoRA adaptation of a 0-4 MLP to 5-9 per initialisation (Kaiming, PiSSA, NoRA, NoRA+)",
+            run: digits_lora::run,
         },
     ]
 }
