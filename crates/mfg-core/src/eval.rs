@@ -65,7 +65,11 @@ impl Workspace {
             (true, false) => KernelMode::PerStep,
             _ => KernelMode::PopulationDependent,
         };
-        let n_kernels = if mode == KernelMode::Stationary { 1 } else { hz };
+        let n_kernels = if mode == KernelMode::Stationary {
+            1
+        } else {
+            hz
+        };
         let mut kernels: Vec<Kernel> = (0..n_kernels).map(|_| model.new_kernel()).collect();
         if mode != KernelMode::PopulationDependent {
             for (h, k) in kernels.iter_mut().enumerate() {
@@ -231,7 +235,12 @@ impl Workspace {
     }
 
     /// Flow, policy evaluation and optimal values of `pi`: returns `E^τ(π)`.
-    pub fn exploitability<M: FiniteMfg + ?Sized>(&mut self, model: &M, pi: &[f64], tau: f64) -> Result<f64> {
+    pub fn exploitability<M: FiniteMfg + ?Sized>(
+        &mut self,
+        model: &M,
+        pi: &[f64],
+        tau: f64,
+    ) -> Result<f64> {
         self.compute_flow(model, pi)?;
         self.evaluate_policy(pi, tau);
         self.optimal_q(tau);
@@ -294,7 +303,11 @@ pub fn population_flow<M: FiniteMfg + ?Sized>(model: &M, pi: &Policy) -> Result<
 }
 
 /// Q-values and values of `pi` against the flow `Λ(π)`: `(q^τ, V)` (A2).
-pub fn q_values<M: FiniteMfg + ?Sized>(model: &M, pi: &Policy, tau: f64) -> Result<(Vec<f64>, Vec<f64>)> {
+pub fn q_values<M: FiniteMfg + ?Sized>(
+    model: &M,
+    pi: &Policy,
+    tau: f64,
+) -> Result<(Vec<f64>, Vec<f64>)> {
     check_tau(tau)?;
     checked_policy(model, pi)?;
     let mut ws = Workspace::new(model)?;
@@ -304,7 +317,11 @@ pub fn q_values<M: FiniteMfg + ?Sized>(model: &M, pi: &Policy, tau: f64) -> Resu
 }
 
 /// The (soft) best response to `Λ(π)` and its value `Σ μ0 V*_0` (A3).
-pub fn best_response<M: FiniteMfg + ?Sized>(model: &M, pi: &Policy, tau: f64) -> Result<(Policy, f64)> {
+pub fn best_response<M: FiniteMfg + ?Sized>(
+    model: &M,
+    pi: &Policy,
+    tau: f64,
+) -> Result<(Policy, f64)> {
     check_tau(tau)?;
     checked_policy(model, pi)?;
     let mut ws = Workspace::new(model)?;

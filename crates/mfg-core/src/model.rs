@@ -48,7 +48,13 @@ pub trait FiniteMfg {
         None
     }
     /// Accumulates `l_bar += (∂P_h/∂L)ᵀ p_bar`; `p_bar` has this model's kernel structure.
-    fn transition_vjp_l(&self, h: usize, l: &[f64], p_bar: &Kernel, l_bar: &mut [f64]) -> Result<()> {
+    fn transition_vjp_l(
+        &self,
+        h: usize,
+        l: &[f64],
+        p_bar: &Kernel,
+        l_bar: &mut [f64],
+    ) -> Result<()> {
         let _ = (h, l, p_bar, l_bar);
         Err(MfgCoreError::NotDifferentiable {
             what: "transition w.r.t. L",
@@ -81,7 +87,13 @@ pub trait ParametricMfg: FiniteMfg {
         theta_bar: &mut [f64],
     ) -> Result<()>;
     /// Accumulates `theta_bar += (∂R_h/∂θ)ᵀ r_bar` at the current θ.
-    fn reward_vjp_theta(&self, h: usize, l: &[f64], r_bar: &[f64], theta_bar: &mut [f64]) -> Result<()>;
+    fn reward_vjp_theta(
+        &self,
+        h: usize,
+        l: &[f64],
+        r_bar: &[f64],
+        theta_bar: &mut [f64],
+    ) -> Result<()>;
 }
 
 /// `μ(s) = Σ_a L(s,a)` written into `mu` (length `|S|`).
@@ -151,7 +163,13 @@ impl VjpCheck {
 
 /// Central finite-difference check of both L-VJPs of `m` at step `h` and mean field `l`, with
 /// random cotangents from `seed` and FD step `step` (uses `opt_core::check::check_vjp`).
-pub fn check_vjp<M: FiniteMfg + ?Sized>(m: &M, h: usize, l: &[f64], seed: u64, step: f64) -> Result<VjpCheck> {
+pub fn check_vjp<M: FiniteMfg + ?Sized>(
+    m: &M,
+    h: usize,
+    l: &[f64],
+    seed: u64,
+    step: f64,
+) -> Result<VjpCheck> {
     let (ns, na) = (m.n_states(), m.n_actions());
     let n = ns * na;
     crate::error::ensure_shape("mean field", n, l.len())?;
@@ -214,7 +232,13 @@ pub fn check_vjp<M: FiniteMfg + ?Sized>(m: &M, h: usize, l: &[f64], seed: u64, s
 
 /// Central finite-difference check of both θ-VJPs of a [`ParametricMfg`] at step `h`, mean
 /// field `l` and the model's current θ; returns `(reward error, transition error)`.
-pub fn check_vjp_theta<M: ParametricMfg + Clone>(m: &M, h: usize, l: &[f64], seed: u64, step: f64) -> Result<VjpCheck> {
+pub fn check_vjp_theta<M: ParametricMfg + Clone>(
+    m: &M,
+    h: usize,
+    l: &[f64],
+    seed: u64,
+    step: f64,
+) -> Result<VjpCheck> {
     let (ns, na, np) = (m.n_states(), m.n_actions(), m.n_params());
     let n = ns * na;
     let theta0 = nalgebra::DVector::from_column_slice(m.params());

@@ -78,7 +78,12 @@ pub fn sample_row(k: &Kernel, r: usize, u: f64) -> usize {
                 }
             }
             // rounding: the last positive entry
-            cols.iter().zip(vals).rev().find(|(_, v)| **v > 0.0).map(|(c, _)| *c as usize).unwrap_or(0)
+            cols.iter()
+                .zip(vals)
+                .rev()
+                .find(|(_, v)| **v > 0.0)
+                .map(|(c, _)| *c as usize)
+                .unwrap_or(0)
         }
     }
 }
@@ -118,7 +123,11 @@ pub struct Estimate {
 impl Estimate {
     /// `mean |value − reference|` (e.g. the mean absolute error against the MF value).
     pub fn mean_abs_err_vs(&self, reference: f64) -> f64 {
-        self.values.iter().map(|v| (v - reference).abs()).sum::<f64>() / self.values.len() as f64
+        self.values
+            .iter()
+            .map(|v| (v - reference).abs())
+            .sum::<f64>()
+            / self.values.len() as f64
     }
 }
 
@@ -166,7 +175,10 @@ impl<'a, M: FiniteNDynamics + Sync + ?Sized> NPlayerSim<'a, M> {
             .map(|i| stream(self.seed, "mfg-core/nplayer", (episode << 32) | i as u64))
             .collect();
         let mu0 = m.initial_distribution();
-        let mut states: Vec<usize> = rngs.iter_mut().map(|r| sample_probs(mu0, r.random())).collect();
+        let mut states: Vec<usize> = rngs
+            .iter_mut()
+            .map(|r| sample_probs(mu0, r.random()))
+            .collect();
         let mut actions = vec![0usize; n];
         let mut next = vec![0usize; n];
         let mut rewards = vec![0.0; n];
@@ -184,7 +196,16 @@ impl<'a, M: FiniteNDynamics + Sync + ?Sized> NPlayerSim<'a, M> {
                 actions[i] = sample_probs(pi.row(h, states[i]), rngs[i].random());
                 sigma[states[i] * na + actions[i]] += w;
             }
-            m.step_agents(h, &states, &actions, sigma, &mut rngs, &mut scratch, &mut rewards, &mut next);
+            m.step_agents(
+                h,
+                &states,
+                &actions,
+                sigma,
+                &mut rngs,
+                &mut scratch,
+                &mut rewards,
+                &mut next,
+            );
             for (r, x) in returns.iter_mut().zip(&rewards) {
                 *r += x;
             }
@@ -194,7 +215,12 @@ impl<'a, M: FiniteNDynamics + Sync + ?Sized> NPlayerSim<'a, M> {
     }
 
     /// Runs episodes `0..runs` in parallel and maps each through `f` (order preserved).
-    pub fn par_rollouts<T: Send>(&self, pi: &Policy, runs: usize, f: impl Fn(&EmpiricalFlow) -> T + Sync) -> Result<Vec<T>> {
+    pub fn par_rollouts<T: Send>(
+        &self,
+        pi: &Policy,
+        runs: usize,
+        f: impl Fn(&EmpiricalFlow) -> T + Sync,
+    ) -> Result<Vec<T>> {
         if runs == 0 {
             return Err(invalid("runs", 0.0, "must be >= 1"));
         }
@@ -206,7 +232,12 @@ impl<'a, M: FiniteNDynamics + Sync + ?Sized> NPlayerSim<'a, M> {
     }
 
     /// Mean and standard error of `g(L̂)` over `runs` episodes.
-    pub fn estimate(&self, pi: &Policy, runs: usize, g: impl Fn(&[f64]) -> f64 + Sync) -> Result<Estimate> {
+    pub fn estimate(
+        &self,
+        pi: &Policy,
+        runs: usize,
+        g: impl Fn(&[f64]) -> f64 + Sync,
+    ) -> Result<Estimate> {
         let values = self.par_rollouts(pi, runs, |ef| g(&ef.flow))?;
         let mean = opt_core::stats::mean(&values).map_err(MfgCoreError::from)?;
         let std_err = opt_core::stats::std_error(&values).map_err(MfgCoreError::from)?;

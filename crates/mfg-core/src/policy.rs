@@ -54,13 +54,22 @@ impl Policy {
         })
     }
     /// A deterministic policy from `actions[h·|S| + s]`.
-    pub fn deterministic(horizon: usize, n_states: usize, n_actions: usize, actions: &[usize]) -> Result<Self> {
+    pub fn deterministic(
+        horizon: usize,
+        n_states: usize,
+        n_actions: usize,
+        actions: &[usize],
+    ) -> Result<Self> {
         check_sizes(horizon, n_states, n_actions)?;
         ensure_shape("actions", horizon * n_states, actions.len())?;
         let mut probs = vec![0.0; horizon * n_states * n_actions];
         for (i, a) in actions.iter().enumerate() {
             if *a >= n_actions {
-                return Err(crate::error::invalid("action", *a as f64, "must be < n_actions"));
+                return Err(crate::error::invalid(
+                    "action",
+                    *a as f64,
+                    "must be < n_actions",
+                ));
             }
             probs[i * n_actions + a] = 1.0;
         }
@@ -72,11 +81,23 @@ impl Policy {
         })
     }
     /// A validated policy from probabilities (each row sums to 1 within 1e-9, entries ≥ 0).
-    pub fn from_probs(horizon: usize, n_states: usize, n_actions: usize, probs: Vec<f64>) -> Result<Self> {
+    pub fn from_probs(
+        horizon: usize,
+        n_states: usize,
+        n_actions: usize,
+        probs: Vec<f64>,
+    ) -> Result<Self> {
         check_sizes(horizon, n_states, n_actions)?;
         ensure_shape("policy", horizon * n_states * n_actions, probs.len())?;
         for (i, row) in probs.chunks_exact(n_actions).enumerate() {
-            ensure_distribution("policy row", Some(i / n_states), i % n_states, i * n_actions, row, PROB_TOL)?;
+            ensure_distribution(
+                "policy row",
+                Some(i / n_states),
+                i % n_states,
+                i * n_actions,
+                row,
+                PROB_TOL,
+            )?;
         }
         Ok(Self {
             horizon,
@@ -124,7 +145,12 @@ impl Logits {
         })
     }
     /// Validated logits from values.
-    pub fn from_values(horizon: usize, n_states: usize, n_actions: usize, values: Vec<f64>) -> Result<Self> {
+    pub fn from_values(
+        horizon: usize,
+        n_states: usize,
+        n_actions: usize,
+        values: Vec<f64>,
+    ) -> Result<Self> {
         check_sizes(horizon, n_states, n_actions)?;
         ensure_shape("logits", horizon * n_states * n_actions, values.len())?;
         ensure_finite("logit", None, &values)?;
@@ -145,10 +171,22 @@ pub fn softmax_rows(x: &mut [f64], n_actions: usize) {
 }
 
 /// Checks that `probs` is a valid policy for `(H, S, A)`.
-pub(crate) fn validate_probs(probs: &[f64], horizon: usize, n_states: usize, n_actions: usize) -> Result<()> {
+pub(crate) fn validate_probs(
+    probs: &[f64],
+    horizon: usize,
+    n_states: usize,
+    n_actions: usize,
+) -> Result<()> {
     ensure_shape("policy", horizon * n_states * n_actions, probs.len())?;
     for (i, row) in probs.chunks_exact(n_actions).enumerate() {
-        ensure_distribution("policy row", Some(i / n_states), i % n_states, i * n_actions, row, PROB_TOL)?;
+        ensure_distribution(
+            "policy row",
+            Some(i / n_states),
+            i % n_states,
+            i * n_actions,
+            row,
+            PROB_TOL,
+        )?;
     }
     Ok(())
 }

@@ -7,7 +7,12 @@ use nalgebra::DVector;
 use opt_core::rng::{RngExt, stream};
 
 fn check<M: FiniteMfg + ?Sized>(name: &str, m: &M) {
-    let algo = MfOmo::new(MfOmoConfig { c3: 0.7, c2: 1.3, ..Default::default() }).unwrap();
+    let algo = MfOmo::new(MfOmoConfig {
+        c3: 0.7,
+        c2: 1.3,
+        ..Default::default()
+    })
+    .unwrap();
     let mut st = MfOmoState::new(m, &algo).unwrap();
     // move to a random interior point (L on the simplex, z > 0, y random)
     let n = m.horizon() * m.n_states() * m.n_actions();
@@ -33,8 +38,16 @@ fn check<M: FiniteMfg + ?Sized>(name: &str, m: &M) {
     let num = opt_core::check::numeric_gradient(f, &x0, 1e-6);
     // entrywise error relative to the gradient's scale (FD round-off is ~1e-16·|f|/h per entry)
     let scale = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let err = g.iter().zip(num.iter()).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / scale;
-    assert!(err < 1e-7, "{name}: MF-OMO gradient error {err} (scale {scale})");
+    let err = g
+        .iter()
+        .zip(num.iter())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+        / scale;
+    assert!(
+        err < 1e-7,
+        "{name}: MF-OMO gradient error {err} (scale {scale})"
+    );
 }
 
 #[test]
@@ -47,5 +60,8 @@ fn mf_omo_gradient_matches_finite_differences() {
     check("sis", &SusceptibleInfected::new(4, vec![0.4, 0.6]));
     check("random_linear", &RandomLinear::new(3, 3, 2.0, 1));
     check("random_mfg", &RandomMfg::new(4, 2, 3, 2.0, 0.5, 3));
-    check("calibration beach bar", &BeachBar::new(5, 3, KernelFormat::Dense));
+    check(
+        "calibration beach bar",
+        &BeachBar::new(5, 3, KernelFormat::Dense),
+    );
 }

@@ -29,7 +29,14 @@ impl Default for MfglibBeachBar {
 
 impl MfglibBeachBar {
     /// The environment with horizon `H` (MFGLib's `T + 1`) and uniform μ0.
-    pub fn new(horizon: usize, n: usize, bar: usize, log_eps: f64, p_still: f64, format: KernelFormat) -> Self {
+    pub fn new(
+        horizon: usize,
+        n: usize,
+        bar: usize,
+        log_eps: f64,
+        p_still: f64,
+        format: KernelFormat,
+    ) -> Self {
         let prs = [(1.0 - p_still) / 2.0, p_still, (1.0 - p_still) / 2.0];
         let kernel = build_kernel(n, 3, format, |s, a, push| {
             for (e, pr) in prs.iter().enumerate() {
@@ -120,7 +127,10 @@ impl BeachBar {
     /// `K` spots (odd `K` puts the bar at the centre), horizon `H`, θ = 0.
     pub fn new(k: usize, horizon: usize, format: KernelFormat) -> Self {
         let kernel = build_kernel(k, 3, format, |s, a, push| {
-            push((s as i64 + a as i64 - 1).clamp(0, k as i64 - 1) as usize, 1.0)
+            push(
+                (s as i64 + a as i64 - 1).clamp(0, k as i64 - 1) as usize,
+                1.0,
+            )
         });
         Self {
             k,
@@ -176,7 +186,10 @@ impl FiniteMfg for BeachBar {
         true
     }
     fn reward_bound(&self) -> Option<f64> {
-        Some(1.0 + (1.0 / self.crowd_eps).ln() + self.theta.iter().fold(0.0f64, |m, t| m.max(t.abs())))
+        Some(
+            1.0 + (1.0 / self.crowd_eps).ln()
+                + self.theta.iter().fold(0.0f64, |m, t| m.max(t.abs())),
+        )
     }
     fn transition_vjp_l(&self, _: usize, _: &[f64], _: &Kernel, _: &mut [f64]) -> Result<()> {
         Ok(())
@@ -204,7 +217,13 @@ impl ParametricMfg for BeachBar {
         Ok(())
     }
     /// `∂R(s,a)/∂θ_s = −1`.
-    fn reward_vjp_theta(&self, _: usize, _: &[f64], r_bar: &[f64], theta_bar: &mut [f64]) -> Result<()> {
+    fn reward_vjp_theta(
+        &self,
+        _: usize,
+        _: &[f64],
+        r_bar: &[f64],
+        theta_bar: &mut [f64],
+    ) -> Result<()> {
         for (t, row) in theta_bar.iter_mut().zip(r_bar.chunks_exact(3)) {
             *t -= row.iter().sum::<f64>();
         }

@@ -28,7 +28,17 @@ impl CrowdMotion {
     /// MFGLib defaults (`loc_change_freq = 2`, `c = 10`, `log_eps = 1e-10`, `p_still = 0.5`)
     /// with horizon `H`, an `l × w` grid, sparse kernel, bar moves drawn from `seed`.
     pub fn new(horizon: usize, l: usize, w: usize, seed: u64) -> Self {
-        Self::with_options(horizon, l, w, 2, 10.0, 1e-10, 0.5, seed, KernelFormat::Sparse)
+        Self::with_options(
+            horizon,
+            l,
+            w,
+            2,
+            10.0,
+            1e-10,
+            0.5,
+            seed,
+            KernelFormat::Sparse,
+        )
     }
     /// Every MFGLib option plus the kernel storage.
     #[allow(clippy::too_many_arguments)]
@@ -152,7 +162,13 @@ impl Default for BuildingEvacuation {
 impl BuildingEvacuation {
     /// MFGLib defaults (`log_eps = 1e-20`, `eta = 1`, `evac_r = 10`) with horizon `H`
     /// (MFGLib's default `T = 3` is `H = 4`) and the given sizes and kernel storage.
-    pub fn new(horizon: usize, n_floor: usize, floor_l: usize, floor_w: usize, format: KernelFormat) -> Self {
+    pub fn new(
+        horizon: usize,
+        n_floor: usize,
+        floor_l: usize,
+        floor_w: usize,
+        format: KernelFormat,
+    ) -> Self {
         let (nf, fl, fw) = (n_floor, floor_l, floor_w);
         let kernel = build_kernel(nf * fl * fw, 6, format, |s, a, push| {
             let (f, x, y) = (s / (fl * fw), (s / fw) % fl, s % fw);
@@ -229,7 +245,11 @@ impl FiniteMfg for BuildingEvacuation {
     }
     /// `∂/∂L(s,·)` of `−η log max(μ(s), ε)` is `−η/μ(s)` above the clamp and 0 below it.
     fn reward_vjp_l(&self, _: usize, l: &[f64], r_bar: &[f64], l_bar: &mut [f64]) -> Result<()> {
-        for ((lrow, rrow), brow) in l.chunks_exact(6).zip(r_bar.chunks_exact(6)).zip(l_bar.chunks_exact_mut(6)) {
+        for ((lrow, rrow), brow) in l
+            .chunks_exact(6)
+            .zip(r_bar.chunks_exact(6))
+            .zip(l_bar.chunks_exact_mut(6))
+        {
             let mu: f64 = lrow.iter().sum();
             if mu > self.log_eps {
                 let g = -self.eta * rrow.iter().sum::<f64>() / mu;

@@ -56,7 +56,14 @@ pub(crate) fn build_kernel(
 
 /// `l_bar(s, ·) += −coef · Σ_a r_bar(s,a) / (μ(s) + eps)`: the VJP of a reward term
 /// `−coef·log(μ(s) + eps)` (the crowd-aversion term of the beach bar and crowd motion).
-pub(crate) fn log_crowd_vjp(l: &[f64], na: usize, eps: f64, coef: f64, r_bar: &[f64], l_bar: &mut [f64]) {
+pub(crate) fn log_crowd_vjp(
+    l: &[f64],
+    na: usize,
+    eps: f64,
+    coef: f64,
+    r_bar: &[f64],
+    l_bar: &mut [f64],
+) {
     for ((lrow, rrow), brow) in l
         .chunks_exact(na)
         .zip(r_bar.chunks_exact(na))
@@ -76,7 +83,10 @@ pub type DynMfg = Box<dyn FiniteMfg + Send + Sync>;
 pub fn mfglib_suite(seed: u64) -> Vec<(&'static str, DynMfg)> {
     vec![
         ("beach_bar", Box::new(MfglibBeachBar::default())),
-        ("building_evacuation", Box::new(BuildingEvacuation::default())),
+        (
+            "building_evacuation",
+            Box::new(BuildingEvacuation::default()),
+        ),
         (
             "conservative_treasure_hunting",
             Box::new(ConservativeTreasureHunting::default()),
@@ -85,8 +95,17 @@ pub fn mfglib_suite(seed: u64) -> Vec<(&'static str, DynMfg)> {
         ("equilibrium_price", Box::new(EquilibriumPrice::default())),
         ("left_right", Box::new(LeftRight::default())),
         ("linear_quadratic", Box::new(LinearQuadratic::default())),
-        ("random_linear", Box::new(RandomLinear::new(3, 5, 10.0, seed))),
-        ("rock_paper_scissors", Box::new(RockPaperScissors::default())),
-        ("susceptible_infected", Box::new(SusceptibleInfected::default())),
+        (
+            "random_linear",
+            Box::new(RandomLinear::new(3, 5, 10.0, seed)),
+        ),
+        (
+            "rock_paper_scissors",
+            Box::new(RockPaperScissors::default()),
+        ),
+        (
+            "susceptible_infected",
+            Box::new(SusceptibleInfected::default()),
+        ),
     ]
 }

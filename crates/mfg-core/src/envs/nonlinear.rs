@@ -166,7 +166,17 @@ impl Default for LinearQuadratic {
 impl LinearQuadratic {
     /// Every MFGLib option, horizon `H = T + 1`, uniform μ0.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(horizon: usize, el: usize, m: usize, sigma: f64, delta: f64, k: f64, q: f64, kappa: f64, c_term: f64) -> Self {
+    pub fn new(
+        horizon: usize,
+        el: usize,
+        m: usize,
+        sigma: f64,
+        delta: f64,
+        k: f64,
+        q: f64,
+        kappa: f64,
+        c_term: f64,
+    ) -> Self {
         let raw: Vec<(f64, f64)> = (-3..=3)
             .map(|i| {
                 let e = i as f64 * sigma;
@@ -240,7 +250,9 @@ impl FiniteMfg for LinearQuadratic {
             for a in 0..na {
                 let u = a as f64 - self.m as f64;
                 for (e, p) in &self.eps {
-                    let v = x + (self.k * (mbar - x) + u) * self.delta + self.sigma * e * self.delta.sqrt();
+                    let v = x
+                        + (self.k * (mbar - x) + u) * self.delta
+                        + self.sigma * e * self.delta.sqrt();
                     let sn = v.round_ties_even().clamp(-el, el) + el;
                     k.push(sn as usize, *p);
                 }
@@ -265,7 +277,11 @@ impl FiniteMfg for LinearQuadratic {
     fn reward_vjp_l(&self, h: usize, l: &[f64], r_bar: &[f64], lb: &mut [f64]) -> Result<()> {
         let na = self.n_actions();
         let mbar = self.mean(l);
-        let m_bar: f64 = r_bar.iter().enumerate().map(|(i, rb)| rb * self.dr_dm(h, i / na, i % na, mbar).1).sum();
+        let m_bar: f64 = r_bar
+            .iter()
+            .enumerate()
+            .map(|(i, rb)| rb * self.dr_dm(h, i / na, i % na, mbar).1)
+            .sum();
         for (i, b) in lb.iter_mut().enumerate() {
             *b += m_bar * ((i / na) as f64 - self.el as f64);
         }
@@ -275,7 +291,11 @@ impl FiniteMfg for LinearQuadratic {
 
 /// Shared softmax-kernel VJP: `z̄(s') = P(s')(P̄(s') − ⟨P, P̄⟩)` for every row.
 fn softmax_rows_vjp(p: &[f64], p_bar: &[f64], n_next: usize, z_bar: &mut [f64]) {
-    for ((row, brow), zrow) in p.chunks_exact(n_next).zip(p_bar.chunks_exact(n_next)).zip(z_bar.chunks_exact_mut(n_next)) {
+    for ((row, brow), zrow) in p
+        .chunks_exact(n_next)
+        .zip(p_bar.chunks_exact(n_next))
+        .zip(z_bar.chunks_exact_mut(n_next))
+    {
         let dot: f64 = row.iter().zip(brow).map(|(a, b)| a * b).sum();
         for ((z, pi), bi) in zrow.iter_mut().zip(row).zip(brow) {
             *z = pi * (bi - dot);
@@ -302,7 +322,11 @@ impl RandomLinear {
     /// Horizon `H` (MFGLib default `T = 3`: `H = 4`), size `n` (5), scale `m` (10), from `seed`.
     pub fn new(horizon: usize, n: usize, m: f64, seed: u64) -> Self {
         let mut rng = stream(seed, "mfg-core/random-linear", 0);
-        let mut draw = |len: usize| -> Vec<f64> { (0..len).map(|_| 2.0 * m * rng.random::<f64>() - m).collect() };
+        let mut draw = |len: usize| -> Vec<f64> {
+            (0..len)
+                .map(|_| 2.0 * m * rng.random::<f64>() - m)
+                .collect()
+        };
         let r1 = draw(n * n);
         let r2 = draw(n * n);
         let p1 = draw(n * n * n);
@@ -341,7 +365,10 @@ impl FiniteMfg for RandomLinear {
                 let row = &mut p[(s * n + a) * n..(s * n + a + 1) * n];
                 for (sn, z) in row.iter_mut().enumerate() {
                     let base = (sn * n + s) * n;
-                    *z = self.p2[base + a] + (0..n).map(|k| self.p1[base + k] * l[k * n + a]).sum::<f64>();
+                    *z = self.p2[base + a]
+                        + (0..n)
+                            .map(|k| self.p1[base + k] * l[k * n + a])
+                            .sum::<f64>();
                 }
                 opt_core::mirror::softmax_in_place(row);
             }
@@ -351,7 +378,10 @@ impl FiniteMfg for RandomLinear {
         let n = self.n;
         for s in 0..n {
             for a in 0..n {
-                out[s * n + a] = self.r2[s * n + a] + (0..n).map(|k| self.r1[s * n + k] * l[k * n + a]).sum::<f64>();
+                out[s * n + a] = self.r2[s * n + a]
+                    + (0..n)
+                        .map(|k| self.r1[s * n + k] * l[k * n + a])
+                        .sum::<f64>();
             }
         }
     }
@@ -410,8 +440,12 @@ impl RandomMfg {
     /// `|S| = ns`, `|A| = na`, horizon, coupling strength `κ`, crowd aversion `λ`, from `seed`.
     pub fn new(ns: usize, na: usize, horizon: usize, kappa: f64, lambda: f64, seed: u64) -> Self {
         let mut rng = stream(seed, "mfg-core/random-mfg", 0);
-        let w0 = (0..ns * na * ns).map(|_| standard_normal(&mut rng)).collect();
-        let w1 = (0..ns * na * ns * ns).map(|_| standard_normal(&mut rng)).collect();
+        let w0 = (0..ns * na * ns)
+            .map(|_| standard_normal(&mut rng))
+            .collect();
+        let w1 = (0..ns * na * ns * ns)
+            .map(|_| standard_normal(&mut rng))
+            .collect();
         let r0 = (0..ns * na).map(|_| rng.random::<f64>()).collect();
         let mut mu0: Vec<f64> = (0..ns).map(|_| 0.1 + rng.random::<f64>()).collect();
         let z: f64 = mu0.iter().sum();

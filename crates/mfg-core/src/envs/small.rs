@@ -146,7 +146,9 @@ impl FiniteMfg for RockPaperScissors {
         for (i, c) in RPS.iter().enumerate() {
             let g: f64 = r[(i + 1) * 3..(i + 2) * 3].iter().sum();
             for (j, cj) in c.iter().enumerate() {
-                lb[(j + 1) * 3..(j + 2) * 3].iter_mut().for_each(|b| *b += g * cj);
+                lb[(j + 1) * 3..(j + 2) * 3]
+                    .iter_mut()
+                    .for_each(|b| *b += g * cj);
             }
         }
         Ok(())
@@ -254,7 +256,16 @@ impl Default for EquilibriumPrice {
 impl EquilibriumPrice {
     /// Every MFGLib option (MFGLib's `H` is `b_max`; `horizon` is our `H = T + 1`).
     #[allow(clippy::too_many_arguments)]
-    pub fn new(horizon: usize, s_inv: usize, q_max: usize, b_max: usize, d: f64, e0: f64, sigma: f64, c: [f64; 5]) -> Self {
+    pub fn new(
+        horizon: usize,
+        s_inv: usize,
+        q_max: usize,
+        b_max: usize,
+        d: f64,
+        e0: f64,
+        sigma: f64,
+        c: [f64; 5],
+    ) -> Self {
         let na = (q_max + 1) * (b_max + 1);
         let kernel = build_kernel(s_inv + 1, na, KernelFormat::Sparse, |s, a, push| {
             let (q, b) = (a / (b_max + 1), a % (b_max + 1));
@@ -278,7 +289,10 @@ impl EquilibriumPrice {
     }
     fn demand(&self, l: &[f64]) -> f64 {
         let na = self.n_actions();
-        l.iter().enumerate().map(|(i, v)| v * self.q_of(i % na)).sum()
+        l.iter()
+            .enumerate()
+            .map(|(i, v)| v * self.q_of(i % na))
+            .sum()
     }
 }
 
@@ -309,7 +323,14 @@ impl FiniteMfg for EquilibriumPrice {
     fn reward_bound(&self) -> Option<f64> {
         let (q, b, si) = (self.q_max as f64, self.b_max as f64, self.s_inv as f64);
         let [c0, c1, c2, c3, c4] = self.c;
-        Some((self.d / self.e0).powf(1.0 / self.sigma) * q + c0 * q + c1 * q * q + c2 * b + (c2 + c3) * q + c4 * si)
+        Some(
+            (self.d / self.e0).powf(1.0 / self.sigma) * q
+                + c0 * q
+                + c1 * q * q
+                + c2 * b
+                + (c2 + c3) * q
+                + c4 * si,
+        )
     }
     /// `∂R(s,a)/∂L(s',a') = q(a)·dp/dX·q(a')` with `dp/dX = −p/(σ(X + e0))`.
     fn reward_vjp_l(&self, _: usize, l: &[f64], r: &[f64], lb: &mut [f64]) -> Result<()> {
@@ -317,7 +338,11 @@ impl FiniteMfg for EquilibriumPrice {
         let p = (self.d / (x + self.e0)).powf(1.0 / self.sigma);
         let dp = -p / (self.sigma * (x + self.e0));
         let na = self.n_actions();
-        let p_bar: f64 = r.iter().enumerate().map(|(i, v)| v * self.q_of(i % na)).sum();
+        let p_bar: f64 = r
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * self.q_of(i % na))
+            .sum();
         for (i, b) in lb.iter_mut().enumerate() {
             *b += p_bar * dp * self.q_of(i % na);
         }

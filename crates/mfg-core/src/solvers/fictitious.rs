@@ -98,7 +98,12 @@ impl<M: FiniteMfg + ?Sized> Algorithm<M> for FictitiousPlay {
         st.ws.compute_flow(model, &st.br)?;
         flow_marginals(&st.ws.flow, na, &mut st.mu_br);
         let alpha = self.alpha.unwrap_or(1.0 / (st.iter as f64 + 2.0));
-        for (i, (prow, brow)) in st.probs.chunks_exact_mut(na).zip(st.br.chunks_exact(na)).enumerate() {
+        for (i, (prow, brow)) in st
+            .probs
+            .chunks_exact_mut(na)
+            .zip(st.br.chunks_exact(na))
+            .enumerate()
+        {
             let (wa, wb) = ((1.0 - alpha) * st.mu[i], alpha * st.mu_br[i]);
             let den = wa + wb;
             if den > 0.0 && den.is_finite() {

@@ -77,7 +77,11 @@ impl MfOmo {
 
     /// Evaluates the MF-OMO objective at `st.x` into `st.objective` and its gradient into the
     /// state's gradient buffer (returned).
-    pub fn objective_and_gradient<M: FiniteMfg + ?Sized>(&self, model: &M, st: &mut MfOmoState) -> Result<f64> {
+    pub fn objective_and_gradient<M: FiniteMfg + ?Sized>(
+        &self,
+        model: &M,
+        st: &mut MfOmoState,
+    ) -> Result<f64> {
         let c = &self.cfg;
         let (ns, na, hz) = (st.ws.n_states, st.ws.n_actions, st.ws.horizon);
         let (n, nsa) = (hz * ns * na, ns * na);
@@ -99,7 +103,10 @@ impl MfOmo {
             if h + 1 < hz {
                 st.kernels[h].push_forward(&l[h * nsa..(h + 1) * nsa], &mut st.m);
                 for s in 0..ns {
-                    e1[s] = st.m[s] - l[(h + 1) * nsa + s * na..(h + 1) * nsa + (s + 1) * na].iter().sum::<f64>();
+                    e1[s] = st.m[s]
+                        - l[(h + 1) * nsa + s * na..(h + 1) * nsa + (s + 1) * na]
+                            .iter()
+                            .sum::<f64>();
                 }
             } else {
                 for s in 0..ns {
@@ -163,7 +170,11 @@ impl MfOmo {
             model.reward_vjp_l(h, lh, e2h, glh)?;
             for s in 0..ns {
                 let e2sum: f64 = e2h[s * na..(s + 1) * na].iter().sum();
-                let e1_link = if h >= 1 { -e1b[(h - 1) * ns + s] } else { e1b[(hz - 1) * ns + s] };
+                let e1_link = if h >= 1 {
+                    -e1b[(h - 1) * ns + s]
+                } else {
+                    e1b[(hz - 1) * ns + s]
+                };
                 for a in 0..na {
                     glh[s * na + a] += e1_link + c.c3 * z[h * nsa + s * na + a];
                 }
@@ -173,7 +184,10 @@ impl MfOmo {
                     gy[(hz - 1) * ns + s] += e2sum;
                 }
             }
-            for (gzi, (e, li)) in gz[h * nsa..(h + 1) * nsa].iter_mut().zip(e2h.iter().zip(lh)) {
+            for (gzi, (e, li)) in gz[h * nsa..(h + 1) * nsa]
+                .iter_mut()
+                .zip(e2h.iter().zip(lh))
+            {
                 *gzi = e + c.c3 * li;
             }
         }
@@ -244,7 +258,10 @@ impl MfOmoState {
                 }
                 let mut v = vec![0.0; ns];
                 for s in 0..ns {
-                    v[s] = q[s * na..(s + 1) * na].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    v[s] = q[s * na..(s + 1) * na]
+                        .iter()
+                        .copied()
+                        .fold(f64::NEG_INFINITY, f64::max);
                     for a in 0..na {
                         x[n + h * nsa + s * na + a] = (v[s] - q[s * na + a]).max(0.0);
                     }
@@ -287,7 +304,11 @@ impl MfOmoState {
     fn update_policy(&mut self) {
         let na = self.ws.n_actions;
         let n = self.probs.len();
-        for (prow, lrow) in self.probs.chunks_exact_mut(na).zip(self.x[..n].chunks_exact(na)) {
+        for (prow, lrow) in self
+            .probs
+            .chunks_exact_mut(na)
+            .zip(self.x[..n].chunks_exact(na))
+        {
             let mu: f64 = lrow.iter().sum();
             if mu > 0.0 {
                 for (p, l) in prow.iter_mut().zip(lrow) {
@@ -368,5 +389,27 @@ impl<M: FiniteMfg + ?Sized> Algorithm<M> for MfOmo {
             .with("iter", st.iter as f64)
             .with("objective", st.objective)
             .with("exploitability", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::project_simplex;
+
+    #[test]
+    fn simplex_projection_closed_forms() {
+        let mut s = [0.0; 4];
+        let mut x = [0.5, 0.5, 0.5, 0.5];
+        project_simplex(&mut x, 1.0, &mut s);
+        assert!(x.iter().all(|v| (v - 0.25).abs() < 1e-15));
+        let mut x = [2.0, 0.0, -1.0, 0.1];
+        project_simplex(&mut x, 1.0, &mut s);
+        assert_eq!(x, [1.0, 0.0, 0.0, 0.0]);
+        let mut x = [0.3, 0.6, 0.1, 0.0];
+        project_simplex(&mut x, 1.0, &mut s);
+        assert!((x[0] - 0.3).abs() < 1e-15 && (x[1] - 0.6).abs() < 1e-15);
+        let mut x = [3.0, 1.0];
+        project_simplex(&mut x, 2.0, &mut s);
+        assert!((x[0] - 2.0).abs() < 1e-15 && x[1] == 0.0);
     }
 }

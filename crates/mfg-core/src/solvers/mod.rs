@@ -18,7 +18,9 @@ pub mod tune;
 
 pub use fictitious::{FictitiousPlay, FictitiousPlayState};
 pub use mf_omo::{MfOmo, MfOmoConfig, MfOmoState};
-pub use omd::{OmdConfig, OmdReport, OmdState, OmdStatus, OnlineMirrorDescent, omd_solve, omd_step};
+pub use omd::{
+    OmdConfig, OmdReport, OmdState, OmdStatus, OnlineMirrorDescent, omd_solve, omd_step,
+};
 pub use prior_descent::{PriorDescent, PriorDescentState};
 
 use crate::error::{MfgCoreError, Result, invalid};

@@ -34,7 +34,11 @@ impl OnlineMirrorDescent {
         }
         check_tau(tau)?;
         if eta * tau > 1.0 {
-            return Err(invalid("eta*tau", eta * tau, "must be <= 1 (the factor 1 − ητ flips sign)"));
+            return Err(invalid(
+                "eta*tau",
+                eta * tau,
+                "must be <= 1 (the factor 1 − ητ flips sign)",
+            ));
         }
         Ok(Self {
             eta,
@@ -80,7 +84,11 @@ impl OmdState {
     /// Starts from given logits.
     pub fn from_logits<M: FiniteMfg + ?Sized>(model: &M, z: &Logits) -> Result<Self> {
         let ws = Workspace::new(model)?;
-        ensure_shape("logits", ws.horizon * ws.n_states * ws.n_actions, z.values.len())?;
+        ensure_shape(
+            "logits",
+            ws.horizon * ws.n_states * ws.n_actions,
+            z.values.len(),
+        )?;
         crate::error::ensure_finite("logit", None, &z.values)?;
         let mut probs = z.values.clone();
         softmax_rows(&mut probs, ws.n_actions);
@@ -143,7 +151,7 @@ impl<M: FiniteMfg + ?Sized> Algorithm<M> for OnlineMirrorDescent {
         st.iter += 1;
         st.fresh_tau = None;
         let mut info = StepInfo::new().with("iter", st.iter as f64);
-        if self.monitor_every > 0 && st.iter % self.monitor_every == 0 {
+        if self.monitor_every > 0 && st.iter.is_multiple_of(self.monitor_every) {
             let e = st.ws.exploitability(model, &st.probs, self.tau)?;
             st.fresh_tau = Some(self.tau);
             info.push("exploitability", e);
@@ -153,7 +161,12 @@ impl<M: FiniteMfg + ?Sized> Algorithm<M> for OnlineMirrorDescent {
 }
 
 /// One OMD step from `z` (A4): returns `ζ' = (1 − ητ)ζ + η q^τ(Λ(π), π)`.
-pub fn omd_step<M: FiniteMfg + ?Sized>(model: &M, z: &Logits, eta: f64, tau: f64) -> Result<Logits> {
+pub fn omd_step<M: FiniteMfg + ?Sized>(
+    model: &M,
+    z: &Logits,
+    eta: f64,
+    tau: f64,
+) -> Result<Logits> {
     let algo = OnlineMirrorDescent::new(eta, tau)?.monitor_every(0);
     let mut st = OmdState::from_logits(model, z)?;
     let mut rng = opt_core::rng::stream(0, "mfg-core/unused", 0);
@@ -235,12 +248,8 @@ pub fn omd_solve<M: FiniteMfg + ?Sized>(model: &M, cfg: &OmdConfig) -> Result<Om
             Err(e) => return Err(e),
         }
     }
-    if status != OmdStatus::NonFinite {
-        if let Some((_, e)) = trace.last() {
-            if *e <= cfg.tol {
-                status = OmdStatus::Converged;
-            }
-        }
+    if status != OmdStatus::NonFinite && trace.last().is_some_and(|(_, e)| *e <= cfg.tol) {
+        status = OmdStatus::Converged;
     }
     Ok(OmdReport {
         policy: st.policy(),

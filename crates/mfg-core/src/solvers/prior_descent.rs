@@ -91,15 +91,18 @@ impl<M: FiniteMfg + ?Sized> Algorithm<M> for PriorDescent {
                 index,
             });
         }
-        if let Some(k) = self.n_inner {
-            if (st.iter + 2) % k == 0 {
-                for (lq, p) in st.log_prior.iter_mut().zip(&st.probs) {
-                    *lq = p.ln();
-                }
+        if self
+            .n_inner
+            .is_some_and(|k| (st.iter + 2).is_multiple_of(k))
+        {
+            for (lq, p) in st.log_prior.iter_mut().zip(&st.probs) {
+                *lq = p.ln();
             }
         }
         st.iter += 1;
         let e = st.ws.exploitability(model, &st.probs, self.tau)?;
-        Ok(StepInfo::new().with("iter", st.iter as f64).with("exploitability", e))
+        Ok(StepInfo::new()
+            .with("iter", st.iter as f64)
+            .with("exploitability", e))
     }
 }

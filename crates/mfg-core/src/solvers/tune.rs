@@ -33,7 +33,9 @@ pub fn log_grid(lo: f64, hi: f64, n: usize) -> Result<Vec<f64>> {
         return Err(invalid("n", n as f64, "must be >= 2"));
     }
     let (a, b) = (lo.ln(), hi.ln());
-    Ok((0..n).map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp()).collect())
+    Ok((0..n)
+        .map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp())
+        .collect())
 }
 
 /// `n` log-uniform draws in `[lo, hi]` from `stream(seed, "mfg-core/tune", 0)` (random search).
@@ -43,11 +45,18 @@ pub fn log_uniform(seed: u64, lo: f64, hi: f64, n: usize) -> Result<Vec<f64>> {
     }
     let mut rng = stream(seed, "mfg-core/tune", 0);
     let (a, b) = (lo.ln(), hi.ln());
-    Ok((0..n).map(|_| (a + (b - a) * rng.random::<f64>()).exp()).collect())
+    Ok((0..n)
+        .map(|_| (a + (b - a) * rng.random::<f64>()).exp())
+        .collect())
 }
 
 /// Runs every candidate for `iters` steps from `init(model, candidate)` and returns the best.
-pub fn search<M, A, F>(model: &M, candidates: &[A], iters: usize, init: F) -> Result<SearchResult<A>>
+pub fn search<M, A, F>(
+    model: &M,
+    candidates: &[A],
+    iters: usize,
+    init: F,
+) -> Result<SearchResult<A>>
 where
     M: FiniteMfg + Sync + ?Sized,
     A: Algorithm<M, Error = MfgCoreError> + Clone + Send + Sync,
