@@ -21,7 +21,10 @@ fn ula_ring(c: &mut Criterion) {
             .num_threads(threads)
             .build()
             .expect("pool");
-        for (label, steps, every) in [("observe_every_step", 1usize, 1usize), ("segment_50_steps", 50, 50)] {
+        for (label, steps, every) in [
+            ("observe_every_step", 1usize, 1usize),
+            ("segment_50_steps", 50, 50),
+        ] {
             g.throughput(Throughput::Elements((CHAINS * steps) as u64));
             let init = Ensemble::from_point(&[1.0, 0.0], CHAINS).expect("ensemble");
             let mut chains = Chains::new(Ula::new(0.005, 0.1).expect("ula"), init, 7);

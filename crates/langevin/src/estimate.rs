@@ -34,7 +34,10 @@ pub fn decay_rate_fit(ts: &[f64], values: &[f64], window: (f64, f64)) -> Result<
         }
     }
     if x.len() < 3 {
-        return Err(LangevinError::invalid("window", format!("holds {} < 3 points", x.len())));
+        return Err(LangevinError::invalid(
+            "window",
+            format!("holds {} < 3 points", x.len()),
+        ));
     }
     let fit = opt_core::stats::linear_fit(&x, &y)?;
     Ok(DecayFit {
@@ -70,7 +73,12 @@ pub fn tau_int_sokal(series: &[f64], c: f64) -> Result<TauInt> {
     }
     let mut tau = 1.0;
     for k in 1..n / 2 {
-        let ck = dev[..n - k].iter().zip(&dev[k..]).map(|(a, b)| a * b).sum::<f64>() / n as f64;
+        let ck = dev[..n - k]
+            .iter()
+            .zip(&dev[k..])
+            .map(|(a, b)| a * b)
+            .sum::<f64>()
+            / n as f64;
         tau += 2.0 * ck / c0;
         if k as f64 >= c * tau {
             return Ok(TauInt { tau, window: k });
@@ -96,7 +104,10 @@ pub fn kramers_gap(
     positive("eps", eps)?;
     positive("barrier", barrier)?;
     if !(v_saddle_curv.is_finite() && v_saddle_curv != 0.0) || n_wells == 0 {
-        return Err(LangevinError::invalid("v_saddle_curv, n_wells", "must be non-zero"));
+        return Err(LangevinError::invalid(
+            "v_saddle_curv, n_wells",
+            "must be non-zero",
+        ));
     }
     let k = (v_min_curv * v_saddle_curv.abs()).sqrt() / (2.0 * std::f64::consts::PI);
     Ok(n_wells as f64 * k * (-barrier / eps).exp())

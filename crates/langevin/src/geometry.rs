@@ -43,7 +43,10 @@ pub fn periodic_sturm_liouville(
     k: usize,
 ) -> Result<Vec<f64>> {
     if n < 8 {
-        return Err(LangevinError::invalid("n", format!("needs >= 8 nodes, got {n}")));
+        return Err(LangevinError::invalid(
+            "n",
+            format!("needs >= 8 nodes, got {n}"),
+        ));
     }
     if k == 0 || k > n {
         return Err(LangevinError::invalid("k", format!("must lie in 1..={n}")));
@@ -129,7 +132,10 @@ mod tests {
         assert_eq!(clifford(1.0, 2.0).unwrap(), 0.25);
         // the unit circle as an ellipse with a = 1: eigenvalues 1, 1, 4, 4
         let ev = ellipse_lb(1.0, 256, false).unwrap();
-        assert!((ev[0] - 1.0).abs() < 1e-4 && (ev[2] - 4.0).abs() < 1e-3, "{ev:?}");
+        assert!(
+            (ev[0] - 1.0).abs() < 1e-4 && (ev[2] - 4.0).abs() < 1e-3,
+            "{ev:?}"
+        );
         assert!(sphere(1, 1.0).is_err() && circle(0.0).is_err());
     }
 
@@ -141,12 +147,18 @@ mod tests {
         assert!((unw[0] - (2.0 * PI / l).powi(2)).abs() < 1e-4, "{unw:?}");
         assert!((unw[0] - 0.42058).abs() < 1e-4);
         let w = ellipse_lb(2.0, 512, true).unwrap();
-        assert!((w[0] - 0.30573).abs() < 1e-4 && (w[1] - 0.55824).abs() < 1e-4, "{w:?}");
+        assert!(
+            (w[0] - 0.30573).abs() < 1e-4 && (w[1] - 0.55824).abs() < 1e-4,
+            "{w:?}"
+        );
         let t1 = torus_modes(2.0, 1.0, 1, 512).unwrap();
         let t0 = torus_modes(2.0, 1.0, 0, 512).unwrap();
         let t2 = torus_modes(2.0, 1.0, 2, 512).unwrap();
         assert!((t1[0] - 0.24937).abs() < 1e-4, "{t1:?}");
-        assert!(t0[0].abs() < 1e-10 && (t0[1] - 0.97673).abs() < 1e-4, "{t0:?}");
+        assert!(
+            t0[0].abs() < 1e-10 && (t0[1] - 0.97673).abs() < 1e-4,
+            "{t0:?}"
+        );
         assert!((t2[0] - 0.79457).abs() < 1e-4, "{t2:?}");
     }
 }

@@ -28,9 +28,7 @@ pub mod spectral;
 
 pub use error::{LangevinError, Result};
 pub use potential::{FnPotential, Potential, check_gradient};
-pub use potentials::{
-    Clifford, DoubleWell1d, DoubleWell2d, Ellipse, Quadratic, Ring, TorusRev,
-};
+pub use potentials::{Clifford, DoubleWell1d, DoubleWell2d, Ellipse, Quadratic, Ring, TorusRev};
 pub use sampler::{Chains, Ensemble, Kinetic, Mala, MalaAdaptation, Ula};
 
 #[cfg(test)]

@@ -74,12 +74,7 @@ where
 {
     /// A potential on R^`dim` with value `f` and gradient `g`.
     pub fn new(dim: usize, f: F, g: G) -> Self {
-        Self {
-            dim,
-            f,
-            g,
-            h: None,
-        }
+        Self { dim, f, g, h: None }
     }
 }
 

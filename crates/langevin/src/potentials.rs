@@ -254,7 +254,10 @@ impl Potential for TorusRev {
     fn hessian(&self, x: &[f64], out: &mut [f64]) -> Result<()> {
         let rho = x[0].hypot(x[1]);
         if rho == 0.0 {
-            return Err(LangevinError::invalid("x", "V is not twice differentiable on the axis"));
+            return Err(LangevinError::invalid(
+                "x",
+                "V is not twice differentiable on the axis",
+            ));
         }
         let (big_r, r) = (self.big_r, self.small_r);
         let q = (rho - big_r).powi(2) + x[2] * x[2] - r * r;
@@ -302,7 +305,10 @@ impl Potential for Clifford {
     }
     fn hessian(&self, x: &[f64], out: &mut [f64]) -> Result<()> {
         out.iter_mut().for_each(|v| *v = 0.0);
-        let ring = Ring { dim: 2, radius: 1.0 };
+        let ring = Ring {
+            dim: 2,
+            radius: 1.0,
+        };
         let mut block = [0.0; 4];
         for (k, off) in [0usize, 2].into_iter().enumerate() {
             ring.hessian(&x[off..off + 2], &mut block)?;
@@ -378,7 +384,11 @@ mod tests {
     fn points(d: usize) -> Vec<Vec<f64>> {
         let base = [0.7, -1.3, 0.4, 2.1, -0.2];
         (0..4)
-            .map(|k| (0..d).map(|i| base[(i + k) % 5] * (1.0 + 0.3 * k as f64)).collect())
+            .map(|k| {
+                (0..d)
+                    .map(|i| base[(i + k) % 5] * (1.0 + 0.3 * k as f64))
+                    .collect()
+            })
             .collect()
     }
 

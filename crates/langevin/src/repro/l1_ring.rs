@@ -26,10 +26,23 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
         eps_list.push(0.002);
     }
     let dims = [2usize, 3, 5];
-    let mut trace = Table::with_columns(&["d", "eps", "rho", "gap", "l0_second", "l1_first", "rayleigh_bound"]);
+    let mut trace = Table::with_columns(&[
+        "d",
+        "eps",
+        "rho",
+        "gap",
+        "l0_second",
+        "l1_first",
+        "rayleigh_bound",
+    ]);
     let mut claims = Vec::new();
-    let mut fig = Figure::new("rho-vs-inv-eps", "Ring: rho(eps)/(d-1) -> 1", "1/eps", "rho/(d-1)")
-        .log_axes(true, false);
+    let mut fig = Figure::new(
+        "rho-vs-inv-eps",
+        "Ring: rho(eps)/(d-1) -> 1",
+        "1/eps",
+        "rho/(d-1)",
+    )
+    .log_axes(true, false);
     let (mut worst_table, mut worst_rayleigh) = (0.0f64, f64::NEG_INFINITY);
     let mut notes = Vec::new();
     for (di, &d) in dims.iter().enumerate() {
@@ -38,7 +51,15 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
         let (mut lx, mut ly, mut xs, mut ys) = (vec![], vec![], vec![], vec![]);
         for (k, &eps) in eps_list.iter().enumerate() {
             let g = ring_gap(d, eps)?;
-            trace.push(vec![d as f64, eps, g.rho, g.gap, g.l0_second, g.l1_first, g.rayleigh_bound]);
+            trace.push(vec![
+                d as f64,
+                eps,
+                g.rho,
+                g.gap,
+                g.l0_second,
+                g.l1_first,
+                g.rayleigh_bound,
+            ]);
             if let Some(t) = TABLE.get(k) {
                 worst_table = worst_table.max((g.rho - t.1[di]).abs());
             }

@@ -99,14 +99,23 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
             5e-5,
         ),
     ];
-    let fig = Figure::new("gap-vs-inv-eps", "Double well: gap vs Eyring-Kramers", "1/eps", "gap")
-        .log_axes(false, true)
-        .with(Series::new("SqRA gap (flux inverse iteration)", xs.clone(), gaps))
-        .with(Series::new(
-            "sqrt(32)/pi exp(-1/eps)",
-            xs.clone(),
-            xs.iter().map(|x| kramers(1.0 / x)).collect(),
-        ));
+    let fig = Figure::new(
+        "gap-vs-inv-eps",
+        "Double well: gap vs Eyring-Kramers",
+        "1/eps",
+        "gap",
+    )
+    .log_axes(false, true)
+    .with(Series::new(
+        "SqRA gap (flux inverse iteration)",
+        xs.clone(),
+        gaps,
+    ))
+    .with(Series::new(
+        "sqrt(32)/pi exp(-1/eps)",
+        xs.clone(),
+        xs.iter().map(|x| kramers(1.0 / x)).collect(),
+    ));
     Ok(ExperimentOutput {
         claims,
         figures: vec![fig],

@@ -21,8 +21,8 @@ pub(super) fn run(_ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentE
                 .collect();
             let ev = tridiag_eigs_bisection(&sqra_1d(&lw, h, eps, &[])?, 4)?;
             worst_gap = worst_gap.max((ev[1] - a).abs() / a);
-            for k in 2..4 {
-                worst_higher = worst_higher.max((ev[k] - k as f64 * a).abs() / (k as f64 * a));
+            for (k, lam) in ev.iter().enumerate().skip(2) {
+                worst_higher = worst_higher.max((lam - k as f64 * a).abs() / (k as f64 * a));
             }
             trace.push(vec![a, eps, ev[1], ev[2], ev[3], ev[1] / eps]);
         }

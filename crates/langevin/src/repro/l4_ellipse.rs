@@ -33,8 +33,10 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
     if ctx.pick(false, true) {
         cases.push((0.02, 0.01));
     }
-    let results: Vec<crate::Result<GridGap>> =
-        cases.par_iter().map(|&(eps, h)| ellipse_gap(eps, h)).collect();
+    let results: Vec<crate::Result<GridGap>> = cases
+        .par_iter()
+        .map(|&(eps, h)| ellipse_gap(eps, h))
+        .collect();
     let results = results.into_iter().collect::<crate::Result<Vec<_>>>()?;
     let lw = ellipse_lb(2.0, 1024, true)?;
     let lu = ellipse_lb(2.0, 1024, false)?;
@@ -44,10 +46,19 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
     let mut claims = Vec::new();
     let mut notes = Vec::new();
     for ((eps, h), g) in cases.iter().zip(&results) {
-        trace.push(vec![*eps, *h, g.rho, g.nodes as f64, g.iters as f64, g.cg_iters as f64]);
+        trace.push(vec![
+            *eps,
+            *h,
+            g.rho,
+            g.nodes as f64,
+            g.iters as f64,
+            g.cg_iters as f64,
+        ]);
         claims.push(Claim::close_to(
             &format!("weighted-limit-eps{eps}"),
-            &format!("rho(eps = {eps}, h = {h}) approaches the weighted limit: |rho - 0.3057| <= 0.2 eps"),
+            &format!(
+                "rho(eps = {eps}, h = {h}) approaches the weighted limit: |rho - 0.3057| <= 0.2 eps"
+            ),
             "rho(eps) -> lambda_1^w = 0.3057 (spec L4, derived)",
             g.rho,
             0.3057,
@@ -69,12 +80,54 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
         "the limit is the weighted eigenvalue (spec pitfall)",
         (last - l1w).abs() < (last - l1).abs(),
     ));
-    claims.push(Claim::close_to("lb-weighted", "weighted limit lambda_1^w (periodic FD, n = 1024)", "0.30573", l1w, 0.30573, 1e-4));
-    claims.push(Claim::close_to("lb-weighted-next", "next weighted eigenvalue", "0.55824", lw[1], 0.55824, 1e-4));
-    claims.push(Claim::close_to("lb-unweighted", "unweighted lambda_1(S) = (2 pi / L)^2", "0.42058", l1, 0.42058, 1e-4));
-    claims.push(Claim::close_to("perimeter", "perimeter L of the ellipse (a = 2, b = 1)", "9.68845", perim, 9.68845, 1e-5));
-    claims.push(Claim::close_to("grid-eps0.2", "SqRA grid rho at eps = 0.2, h = 0.02 (vertex grid 261 x 161)", "0.34127 (independent NumPy/SciPy check)", results[0].rho, 0.34127, 5e-5));
-    claims.push(Claim::close_to("grid-eps0.1", "SqRA grid rho at eps = 0.1, h = 0.02", "0.32112 (independent check)", results[1].rho, 0.32112, 5e-5));
+    claims.push(Claim::close_to(
+        "lb-weighted",
+        "weighted limit lambda_1^w (periodic FD, n = 1024)",
+        "0.30573",
+        l1w,
+        0.30573,
+        1e-4,
+    ));
+    claims.push(Claim::close_to(
+        "lb-weighted-next",
+        "next weighted eigenvalue",
+        "0.55824",
+        lw[1],
+        0.55824,
+        1e-4,
+    ));
+    claims.push(Claim::close_to(
+        "lb-unweighted",
+        "unweighted lambda_1(S) = (2 pi / L)^2",
+        "0.42058",
+        l1,
+        0.42058,
+        1e-4,
+    ));
+    claims.push(Claim::close_to(
+        "perimeter",
+        "perimeter L of the ellipse (a = 2, b = 1)",
+        "9.68845",
+        perim,
+        9.68845,
+        1e-5,
+    ));
+    claims.push(Claim::close_to(
+        "grid-eps0.2",
+        "SqRA grid rho at eps = 0.2, h = 0.02 (vertex grid 261 x 161)",
+        "0.34127 (independent NumPy/SciPy check)",
+        results[0].rho,
+        0.34127,
+        5e-5,
+    ));
+    claims.push(Claim::close_to(
+        "grid-eps0.1",
+        "SqRA grid rho at eps = 0.1, h = 0.02",
+        "0.32112 (independent check)",
+        results[1].rho,
+        0.32112,
+        5e-5,
+    ));
     let warned = results
         .iter()
         .all(|g| g.warnings.0.iter().any(|w| w.contains("box too small")));
@@ -92,10 +145,27 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
             .into(),
     );
     let xs: Vec<f64> = cases.iter().map(|c| c.0).collect();
-    let fig = Figure::new("rho-vs-eps", "Ellipse: rho(eps) vs the weighted and unweighted limits", "eps", "rho")
-        .with(Series::new("SqRA grid", xs.clone(), results.iter().map(|g| g.rho).collect()))
-        .with(Series::new("lambda_1^w (weighted limit)", xs.clone(), vec![l1w; xs.len()]))
-        .with(Series::new("lambda_1(S) (unweighted LB)", xs.clone(), vec![l1; xs.len()]));
+    let fig = Figure::new(
+        "rho-vs-eps",
+        "Ellipse: rho(eps) vs the weighted and unweighted limits",
+        "eps",
+        "rho",
+    )
+    .with(Series::new(
+        "SqRA grid",
+        xs.clone(),
+        results.iter().map(|g| g.rho).collect(),
+    ))
+    .with(Series::new(
+        "lambda_1^w (weighted limit)",
+        xs.clone(),
+        vec![l1w; xs.len()],
+    ))
+    .with(Series::new(
+        "lambda_1(S) (unweighted LB)",
+        xs.clone(),
+        vec![l1; xs.len()],
+    ));
     Ok(ExperimentOutput {
         claims,
         figures: vec![fig],

@@ -27,10 +27,19 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
         .map(|&(k, eps)| torus_mode_gap(&torus, k, eps, spacing(eps), InverseIteration::default()))
         .collect();
     let res = res.into_iter().collect::<crate::Result<Vec<_>>>()?;
-    let mut trace = Table::with_columns(&["k", "eps", "h", "rho", "nodes", "inverse_iters", "cg_iters"]);
+    let mut trace =
+        Table::with_columns(&["k", "eps", "h", "rho", "nodes", "inverse_iters", "cg_iters"]);
     let mut claims = Vec::new();
     for ((k, eps), g) in jobs.iter().zip(&res) {
-        trace.push(vec![*k as f64, *eps, spacing(*eps), g.rho, g.nodes as f64, g.iters as f64, g.cg_iters as f64]);
+        trace.push(vec![
+            *k as f64,
+            *eps,
+            spacing(*eps),
+            g.rho,
+            g.nodes as f64,
+            g.iters as f64,
+            g.cg_iters as f64,
+        ]);
         if *k == 1 {
             claims.push(Claim::close_to(
                 &format!("k1-eps{eps}"),
@@ -45,9 +54,30 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
     let t1 = torus_modes(2.0, 1.0, 1, 1024)?;
     let t0 = torus_modes(2.0, 1.0, 0, 1024)?;
     let t2 = torus_modes(2.0, 1.0, 2, 1024)?;
-    claims.push(Claim::close_to("lb-k1", "LB eigenvalue, k = 1 lowest", "0.24937 = lambda_1(S)", t1[0], 0.24937, 1e-4));
-    claims.push(Claim::close_to("lb-k0", "LB eigenvalue, k = 0 first non-zero (poloidal)", "0.97673", t0[1], 0.97673, 1e-4));
-    claims.push(Claim::close_to("lb-k2", "LB eigenvalue, k = 2 lowest", "0.79457", t2[0], 0.79457, 1e-4));
+    claims.push(Claim::close_to(
+        "lb-k1",
+        "LB eigenvalue, k = 1 lowest",
+        "0.24937 = lambda_1(S)",
+        t1[0],
+        0.24937,
+        1e-4,
+    ));
+    claims.push(Claim::close_to(
+        "lb-k0",
+        "LB eigenvalue, k = 0 first non-zero (poloidal)",
+        "0.97673",
+        t0[1],
+        0.97673,
+        1e-4,
+    ));
+    claims.push(Claim::close_to(
+        "lb-k2",
+        "LB eigenvalue, k = 2 lowest",
+        "0.79457",
+        t2[0],
+        0.79457,
+        1e-4,
+    ));
     let mut notes = vec![];
     if modes.len() > 1 {
         let rho_of = |k: usize, e: f64| {

@@ -153,8 +153,16 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
     .log_axes(true, true)
     .with(Series::new("ring d = 2, solver", rx, ry))
     .with(Series::new("double well, solver", dx, dy))
-    .with(Series::new("ring, ULA ensemble fit", sim_ring.0, sim_ring.1))
-    .with(Series::new("double well, ULA ensemble fit", sim_dw.0, sim_dw.1));
+    .with(Series::new(
+        "ring, ULA ensemble fit",
+        sim_ring.0,
+        sim_ring.1,
+    ))
+    .with(Series::new(
+        "double well, ULA ensemble fit",
+        sim_dw.0,
+        sim_dw.1,
+    ));
     Ok(ExperimentOutput {
         claims,
         figures: vec![fig],

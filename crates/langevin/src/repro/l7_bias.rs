@@ -75,7 +75,8 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
     let t_avg = ctx.pick(50.0, 400.0);
     let exact = exact_second_moment();
     let seed = |k: u64| splitmix64(ctx.seed ^ (0x7000 + k));
-    let mut trace = Table::with_columns(&["sampler", "h", "mean_r2", "bias", "se", "z", "acceptance"]);
+    let mut trace =
+        Table::with_columns(&["sampler", "h", "mean_r2", "bias", "se", "z", "acceptance"]);
     let mut rows = Vec::new();
     let mut push = |code: f64, name: &str, h: f64, e: &Estimate| {
         let bias = e.mean - exact;
@@ -96,15 +97,43 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
         h_max: 0.1,
     })?;
     let mala_ad = second_moment(adapt, 0.05, m, t_avg, seed(5), 400)?;
-    push(2.0, "MALA adapted (target 0.57, h_max 0.1)", mala_ad.h_final, &mala_ad);
+    push(
+        2.0,
+        "MALA adapted (target 0.57, h_max 0.1)",
+        mala_ad.h_final,
+        &mala_ad,
+    );
     let kin = second_moment(Kinetic::new(0.05, EPS, 2.0)?, 0.05, m, t_avg, seed(6), 0)?;
     push(3.0, "kinetic BAOAB (gamma 2)", 0.05, &kin);
     let z = |e: &Estimate| (e.mean - exact) / e.se;
     let claims = vec![
-        Claim::at_most("mala-unbiased-h0.01", "|bias / se| of MALA's E|x|^2 at h = 0.01", "MALA unbiased within noise (spec box)", z(&mala01).abs(), 4.0),
-        Claim::at_most("mala-unbiased-h0.05", "|bias / se| of MALA's E|x|^2 at h = 0.05", "MALA unbiased within noise (spec box)", z(&mala05).abs(), 4.0),
-        Claim::at_most("ula-biased-h0.05", "bias / se of ULA's E|x|^2 at h = 0.05 (negative: biased low)", "ULA bias -3.1e-3 at h = 0.05, O(h) (spec box)", z(&ula05), -4.0),
-        Claim::check("mala-acceptance-rises", "MALA acceptance at h = 0.01 exceeds that at h = 0.05", "acceptance -> 1 as h -> 0 (0.995 / 0.94 in the spec box)", mala01.acceptance > mala05.acceptance),
+        Claim::at_most(
+            "mala-unbiased-h0.01",
+            "|bias / se| of MALA's E|x|^2 at h = 0.01",
+            "MALA unbiased within noise (spec box)",
+            z(&mala01).abs(),
+            4.0,
+        ),
+        Claim::at_most(
+            "mala-unbiased-h0.05",
+            "|bias / se| of MALA's E|x|^2 at h = 0.05",
+            "MALA unbiased within noise (spec box)",
+            z(&mala05).abs(),
+            4.0,
+        ),
+        Claim::at_most(
+            "ula-biased-h0.05",
+            "bias / se of ULA's E|x|^2 at h = 0.05 (negative: biased low)",
+            "ULA bias -3.1e-3 at h = 0.05, O(h) (spec box)",
+            z(&ula05),
+            -4.0,
+        ),
+        Claim::check(
+            "mala-acceptance-rises",
+            "MALA acceptance at h = 0.01 exceeds that at h = 0.05",
+            "acceptance -> 1 as h -> 0 (0.995 / 0.94 in the spec box)",
+            mala01.acceptance > mala05.acceptance,
+        ),
     ];
     let mut notes: Vec<String> = rows
         .iter()
@@ -116,7 +145,10 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
             (ula05.mean - exact) / (ula01.mean - exact)
         )))
         .collect();
-    notes.push("The adapted MALA run adapts during its 400-step burn-in, then freezes h (exact MALA).".into());
+    notes.push(
+        "The adapted MALA run adapts during its 400-step burn-in, then freezes h (exact MALA)."
+            .into(),
+    );
     Ok(ExperimentOutput {
         claims,
         figures: vec![],

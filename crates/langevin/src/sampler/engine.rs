@@ -211,20 +211,25 @@ impl<K: Kernel> Chains<K> {
                 .zip(self.scratch.par_chunks_mut(sl))
                 .enumerate()
                 .filter_map(|(b, (((xb, rb), ab), sb))| {
+                    // step-major order inside a block: consecutive chains are independent, so
+                    // the CPU overlaps their latency chains; `failed` marks stopped chains
+                    let mut failed: u64 = 0;
                     let mut first_fail: Option<(usize, usize, StepFailure)> = None;
-                    for (c, ((x, rng), aux)) in xb
-                        .chunks_exact_mut(d)
-                        .zip(rb.iter_mut())
-                        .zip(ab.chunks_exact_mut(al))
-                        .enumerate()
-                    {
-                        for s in 0..seg {
+                    for s in 0..seg {
+                        for (c, ((x, rng), aux)) in xb
+                            .chunks_exact_mut(d)
+                            .zip(rb.iter_mut())
+                            .zip(ab.chunks_exact_mut(al))
+                            .enumerate()
+                        {
+                            if failed & (1 << c) != 0 {
+                                continue;
+                            }
                             if let Some(w) = kernel.step(pot, t0 + s, x, aux, sb, rng) {
-                                let cand = (t0 + s, b * BLOCK + c, w);
-                                if first_fail.is_none_or(|f| (cand.0, cand.1) < (f.0, f.1)) {
-                                    first_fail = Some(cand);
+                                failed |= 1 << c;
+                                if first_fail.is_none() {
+                                    first_fail = Some((t0 + s, b * BLOCK + c, w));
                                 }
-                                break;
                             }
                         }
                     }

@@ -16,7 +16,7 @@ impl Ensemble {
         if dim == 0 {
             return Err(LangevinError::invalid("dim", "must be >= 1"));
         }
-        if x.is_empty() || x.len() % dim != 0 {
+        if x.is_empty() || !x.len().is_multiple_of(dim) {
             return Err(LangevinError::invalid(
                 "x",
                 format!("length {} is not a positive multiple of dim {dim}", x.len()),
@@ -40,7 +40,10 @@ impl Ensemble {
         init: impl Fn(usize, &mut Rng, &mut [f64]),
     ) -> Result<Self> {
         if n_chains == 0 || dim == 0 {
-            return Err(LangevinError::invalid("n_chains", "n_chains and dim must be >= 1"));
+            return Err(LangevinError::invalid(
+                "n_chains",
+                "n_chains and dim must be >= 1",
+            ));
         }
         let mut x = vec![0.0; dim * n_chains];
         for (i, c) in x.chunks_mut(dim).enumerate() {

@@ -18,7 +18,10 @@ pub fn axisym_mode(k: usize, grid: &Grid2d, v: &[f64], eps: f64) -> Result<GridO
     positive("eps", eps)?;
     same_len("v", grid.len(), v.len())?;
     if grid.x0 <= 0.0 {
-        return Err(LangevinError::invalid("grid", "the radial coordinate must be > 0 at every node"));
+        return Err(LangevinError::invalid(
+            "grid",
+            "the radial coordinate must be > 0 at every node",
+        ));
     }
     let logw: Vec<f64> = (0..grid.len())
         .map(|m| grid.point(m).0.ln() - v[m] / eps)

@@ -29,7 +29,10 @@ impl Grid2d {
     pub fn new(x0: f64, y0: f64, h: f64, nx: usize, ny: usize) -> Result<Self> {
         positive("h", h)?;
         if nx < 3 || ny < 3 {
-            return Err(LangevinError::invalid("nx, ny", format!("need >= 3 nodes, got {nx} x {ny}")));
+            return Err(LangevinError::invalid(
+                "nx, ny",
+                format!("need >= 3 nodes, got {nx} x {ny}"),
+            ));
         }
         if !(x0.is_finite() && y0.is_finite()) {
             return Err(LangevinError::invalid("x0, y0", "must be finite"));
@@ -209,11 +212,17 @@ pub fn pcg(
     let (mut r, mut z, mut p, mut q) = (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     project(x, null);
     op.apply(x, &mut q);
-    r.iter_mut().zip(b).zip(&q).for_each(|((r, b), q)| *r = b - q);
+    r.iter_mut()
+        .zip(b)
+        .zip(&q)
+        .for_each(|((r, b), q)| *r = b - q);
     project(&mut r, null);
     let bnorm = dot(b, b).sqrt().max(f64::MIN_POSITIVE);
     let precond = |r: &[f64], z: &mut [f64]| {
-        z.iter_mut().zip(r).zip(op.diag()).for_each(|((z, r), d)| *z = r / d);
+        z.iter_mut()
+            .zip(r)
+            .zip(op.diag())
+            .for_each(|((z, r), d)| *z = r / d);
         project(z, null);
     };
     precond(&r, &mut z);
@@ -301,7 +310,10 @@ pub fn deflated_inverse_iteration_pcg(
     project(&mut v, null);
     let norm = dot(&v, &v).sqrt();
     if !(norm.is_finite() && norm > 0.0) {
-        return Err(LangevinError::invalid("init", "must not vanish on null^perp"));
+        return Err(LangevinError::invalid(
+            "init",
+            "must not vanish on null^perp",
+        ));
     }
     v.iter_mut().for_each(|a| *a /= norm);
     let mut av = vec![0.0; n];
@@ -367,7 +379,9 @@ mod tests {
         let lw = g.tabulate(|x, y| -(a * x * x + b * y * y) / (2.0 * eps));
         let op = sqra_2d(&g, &lw, eps).unwrap();
         let nv = null_vector(&lw);
-        let init: Vec<f64> = (0..g.len()).map(|k| g.point(k).0 * nv[k] + 1e-3 * nv[k]).collect();
+        let init: Vec<f64> = (0..g.len())
+            .map(|k| g.point(k).0 * nv[k] + 1e-3 * nv[k])
+            .collect();
         let e = deflated_inverse_iteration_pcg(&op, Some(&nv), &init, InverseIteration::default())
             .unwrap();
         assert!((e.value - a).abs() < 2e-3, "{}", e.value);

@@ -12,8 +12,8 @@ mod tridiag;
 
 pub use axisym::{GridGap, axisym_mode, grid_gap_2d, torus_mode_gap};
 pub use grid2d::{
-    Eig, Grid2d, GridOperator, InverseIteration, deflated_inverse_iteration_pcg, null_vector,
-    pcg, sqra_2d,
+    Eig, Grid2d, GridOperator, InverseIteration, deflated_inverse_iteration_pcg, null_vector, pcg,
+    sqra_2d,
 };
 pub use radial::{GapReport, radial_gap};
 pub use tridiag::{Gap1d, SymTridiag, reversible_1d_gap, sqra_1d, tridiag_eigs_bisection};

@@ -41,10 +41,16 @@ pub fn radial_gap(
     positive("eps", eps)?;
     positive("r_max", r_max)?;
     if d < 2 {
-        return Err(LangevinError::invalid("d", "the radial reduction needs d >= 2"));
+        return Err(LangevinError::invalid(
+            "d",
+            "the radial reduction needs d >= 2",
+        ));
     }
     if n < 3 {
-        return Err(LangevinError::invalid("n", format!("needs N >= 3 nodes, got {n}")));
+        return Err(LangevinError::invalid(
+            "n",
+            format!("needs N >= 3 nodes, got {n}"),
+        ));
     }
     let h = r_max / n as f64;
     let r: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5) * h).collect();

@@ -88,7 +88,10 @@ pub fn sqra_1d(logw: &[f64], h: f64, eps: f64, extra_diag: &[f64]) -> Result<Sym
     positive("eps", eps)?;
     let n = logw.len();
     if n < 3 {
-        return Err(LangevinError::invalid("logw", format!("needs N >= 3 nodes, got {n}")));
+        return Err(LangevinError::invalid(
+            "logw",
+            format!("needs N >= 3 nodes, got {n}"),
+        ));
     }
     if !extra_diag.is_empty() {
         same_len("extra_diag", n, extra_diag.len())?;
@@ -114,7 +117,10 @@ pub fn sqra_1d(logw: &[f64], h: f64, eps: f64, extra_diag: &[f64]) -> Result<Sym
 /// radius. The error is absolute (≈ machine ε·‖A‖): use [`reversible_1d_gap`] for tiny gaps.
 pub fn tridiag_eigs_bisection(t: &SymTridiag, k: usize) -> Result<Vec<f64>> {
     if k == 0 || k > t.n() {
-        return Err(LangevinError::invalid("k", format!("must lie in 1..={}", t.n())));
+        return Err(LangevinError::invalid(
+            "k",
+            format!("must lie in 1..={}", t.n()),
+        ));
     }
     let (glo, ghi) = t.gershgorin();
     let scale = glo.abs().max(ghi.abs()).max(f64::MIN_POSITIVE);
@@ -176,15 +182,24 @@ pub fn reversible_1d_gap(
     let last = logw.iter().rposition(keep).unwrap_or(0);
     let n = last + 1 - first;
     if n < 3 {
-        return Err(LangevinError::invalid("logw", format!("needs N >= 3 nodes, got {n}")));
+        return Err(LangevinError::invalid(
+            "logw",
+            format!("needs N >= 3 nodes, got {n}"),
+        ));
     }
-    let pi: Vec<f64> = logw[first..=last].iter().map(|l| (l - lmax).exp()).collect();
+    let pi: Vec<f64> = logw[first..=last]
+        .iter()
+        .map(|l| (l - lmax).exp())
+        .collect();
     let c = eps / (h * h);
     let cond: Vec<f64> = (0..n - 1)
         .map(|e| c * (0.5 * (logw[first + e] + logw[first + e + 1]) - lmax).exp())
         .collect();
     if cond.iter().any(|v| *v <= 0.0) {
-        return Err(LangevinError::invalid("logw", "weights underflow inside the domain"));
+        return Err(LangevinError::invalid(
+            "logw",
+            "weights underflow inside the domain",
+        ));
     }
     let mass: f64 = pi.iter().sum();
     let centre = |f: &mut [f64]| {
@@ -299,7 +314,12 @@ mod tests {
             .collect();
         let flux = reversible_1d_gap(&lw, h, eps, 1e-13, 200).unwrap();
         let bis = tridiag_eigs_bisection(&sqra_1d(&lw, h, eps, &[]).unwrap(), 2).unwrap();
-        assert!((flux.gap - bis[1]).abs() <= 1e-9 * bis[1], "{} {}", flux.gap, bis[1]);
+        assert!(
+            (flux.gap - bis[1]).abs() <= 1e-9 * bis[1],
+            "{} {}",
+            flux.gap,
+            bis[1]
+        );
     }
 
     #[test]
