@@ -93,7 +93,13 @@ mod tests {
         run_in_pool(1, &one);
         run_in_pool(2, &two);
         let exp = "opt-core/adam-vs-gd-rosenbrock";
-        for f in ["claims.json", "trace.csv", "figures.json", "summary.json", "rosenbrock-f.svg"] {
+        for f in [
+            "claims.json",
+            "trace.csv",
+            "figures.json",
+            "summary.json",
+            "rosenbrock-f.svg",
+        ] {
             assert!(one.join(exp).join(f).is_file(), "{f} missing");
         }
         for f in ["claims.json", "trace.csv", "figures.json"] {
