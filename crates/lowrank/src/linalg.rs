@@ -46,6 +46,9 @@ impl QrWork {
             if norm == 0.0 {
                 self.tau[k] = 0.0;
                 self.r[(k, k)] = 0.0;
+                for j in k + 1..r {
+                    self.r[(k, j)] = h[j * n + k];
+                }
                 continue;
             }
             let beta = if alpha >= 0.0 { -norm } else { norm };
