@@ -149,7 +149,7 @@ pub(crate) fn scaled_update(
                 out.next.copy_from(own);
                 return Ok(f64::INFINITY);
             }
-            if !(cond <= QR_MAX_COND) {
+            if cond.is_nan() || cond > QR_MAX_COND {
                 return Err(LowrankError::SingularGram { cond });
             }
             solve_right_upper_transpose(&mut out.m, r_other);

@@ -309,7 +309,7 @@ impl LoraMlp {
             };
             let b = self.b(l);
             let a = self.a(l);
-            let pb = inv(&a * a.transpose())?;
+            let pb = inv(a * a.transpose())?;
             let pa = if step > 0 {
                 Some(inv(b.transpose() * b)?)
             } else {

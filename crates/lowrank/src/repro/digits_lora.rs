@@ -68,6 +68,7 @@ fn evaluate(lm: &LoraMlp, x: &DMatrix<f64>, labels: &[usize]) -> crate::Result<(
     Ok((accuracy(&out, labels), loss))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn adapt(
     base: &Mlp,
     init: LoraInit,

@@ -36,12 +36,12 @@ pub fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentError> {
     )
     .log_axes(false, true);
     for seed in 0..seeds {
-        for &kappa in &[1e2, 1e3, 1e6] {
+        for &kappa in &[1e2f64, 1e3, 1e6] {
             for &r in &[5usize, 8] {
                 let mut rng = opt_core::rng::stream(
                     ctx.seed,
                     "lowrank/e5",
-                    (seed * 100 + r) as u64 + (kappa as f64).log10() as u64 * 10,
+                    (seed * 100 + r) as u64 + kappa.log10() as u64 * 10,
                 );
                 let a = rect_with_spectrum(120, 80, &geomspace(1.0, 1.0 / kappa, 5), &mut rng);
                 let p = AsymProblem::new(a, r)?;

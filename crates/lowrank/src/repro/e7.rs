@@ -221,6 +221,7 @@ pub fn run_a(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentError> 
 }
 
 /// One Adam run of E7b: population-loss ratios `L_t/L_0` at `checkpoints`.
+#[allow(clippy::too_many_arguments)]
 fn adam_run(
     w0: &DMatrix<f64>,
     dw: &DMatrix<f64>,
