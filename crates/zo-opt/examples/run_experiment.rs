@@ -19,7 +19,10 @@ fn main() -> Result<(), opt_core::report::ExperimentError> {
         println!("== {} ({:.2} s)", e.id, t0.elapsed().as_secs_f64());
         for c in &out.claims {
             let status = if c.holds { "PASS" } else { "FAIL" };
-            println!("  [{status}] {}: {} (threshold {})", c.id, c.measured, c.threshold);
+            println!(
+                "  [{status}] {}: {} (threshold {})",
+                c.id, c.measured, c.threshold
+            );
         }
         for n in &out.notes {
             println!("  note: {n}");

@@ -26,7 +26,11 @@ fn same_seed_same_output() {
 }
 
 fn in_pool<T: Send>(k: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap().install(f)
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(k)
+        .build()
+        .unwrap()
+        .install(f)
 }
 
 #[test]
@@ -39,10 +43,18 @@ fn parallel_experiment_is_thread_count_independent() {
     let one = in_pool(1, go);
     let two = in_pool(2, go);
     let col = |o: &opt_core::report::ExperimentOutput| -> Vec<u64> {
-        o.trace.column("b_ratio").unwrap().iter().map(|v| v.to_bits()).collect()
+        o.trace
+            .column("b_ratio")
+            .unwrap()
+            .iter()
+            .map(|v| v.to_bits())
+            .collect()
     };
     assert_eq!(col(&one), col(&two));
-    assert_eq!(one.claims[0].measured.to_bits(), two.claims[0].measured.to_bits());
+    assert_eq!(
+        one.claims[0].measured.to_bits(),
+        two.claims[0].measured.to_bits()
+    );
 }
 
 #[test]
@@ -55,7 +67,15 @@ fn evaluation_budget_through_counted() {
         let mut s = ZoSgdState::new(&algo, DVector::from_element(10, 0.3), 1).unwrap();
         let mut rec = Recorder::new();
         let mut rng = opt_core::rng::stream(0, "unused", 0);
-        let r = run(&p, &algo, &mut s, &Budget::iters(1000).evals(60), &mut rng, &mut rec).unwrap();
+        let r = run(
+            &p,
+            &algo,
+            &mut s,
+            &Budget::iters(1000).evals(60),
+            &mut rng,
+            &mut rec,
+        )
+        .unwrap();
         assert!(matches!(r.termination, Termination::EvalBudget { .. }));
         assert_eq!(p.counts().values, s.evals);
         assert_eq!(s.evals, r.iters as u64 * per_step);

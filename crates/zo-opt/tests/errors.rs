@@ -15,31 +15,72 @@ fn is_core(e: &ZoOptError) -> bool {
 
 #[test]
 fn invalid_configurations_are_typed_errors() {
-    for (eta, lambda) in [(0.0, 0.1), (-1.0, 0.1), (f64::NAN, 0.1), (0.1, 0.0), (0.1, -0.5), (0.1, f64::INFINITY), (0.1, f64::NAN)] {
-        assert!(is_core(&ZoSgd::new(ZoSgdConfig::new(eta, lambda)).unwrap_err()));
+    for (eta, lambda) in [
+        (0.0, 0.1),
+        (-1.0, 0.1),
+        (f64::NAN, 0.1),
+        (0.1, 0.0),
+        (0.1, -0.5),
+        (0.1, f64::INFINITY),
+        (0.1, f64::NAN),
+    ] {
+        assert!(is_core(
+            &ZoSgd::new(ZoSgdConfig::new(eta, lambda)).unwrap_err()
+        ));
     }
     assert!(TwoPointEstimator::new(Direction::Gaussian, 0, Sided::Two).is_err());
-    let cfg = ZoSgdConfig::new(0.1, 0.1).with_schedules(Schedule::Constant, Schedule::Cosine { total: 10, floor: 0.0 });
+    let cfg = ZoSgdConfig::new(0.1, 0.1).with_schedules(
+        Schedule::Constant,
+        Schedule::Cosine {
+            total: 10,
+            floor: 0.0,
+        },
+    );
     assert!(ZoSgd::new(cfg).is_err());
-    let cfg = ZoSgdConfig { memory: zo_opt::Memory::InPlace, ..ZoSgdConfig::new(0.1, 0.1) };
+    let cfg = ZoSgdConfig {
+        memory: zo_opt::Memory::InPlace,
+        ..ZoSgdConfig::new(0.1, 0.1)
+    };
     assert!(ZoSgd::new(cfg).is_err(), "in-place needs the grid");
-    assert!(ZoSgd::new(ZoSgdConfig::new(0.1, 0.1).with_arithmetic(Arithmetic::Grid { exponent: 5000 })).is_err());
+    assert!(
+        ZoSgd::new(ZoSgdConfig::new(0.1, 0.1).with_arithmetic(Arithmetic::Grid { exponent: 5000 }))
+            .is_err()
+    );
     assert!(Perspective::new(2.0, 1.0).is_err());
-    assert!(Glm::new(nalgebra::DMatrix::zeros(3, 2), vec![1.0, 0.0], GlmLoss::Logistic).is_err());
+    assert!(
+        Glm::new(
+            nalgebra::DMatrix::zeros(3, 2),
+            vec![1.0, 0.0],
+            GlmLoss::Logistic
+        )
+        .is_err()
+    );
     assert!(Glm::new(nalgebra::DMatrix::zeros(3, 2), vec![1.0], GlmLoss::Logistic).is_err());
 }
 
 #[test]
 fn dimension_mismatch_is_a_typed_error() {
     let p = ScaleInvariantToy::new(3);
-    for cfg in [ZoSgdConfig::new(0.1, 0.1), ZoSgdConfig::new(0.1, 0.1).in_place()] {
+    for cfg in [
+        ZoSgdConfig::new(0.1, 0.1),
+        ZoSgdConfig::new(0.1, 0.1).in_place(),
+    ] {
         let algo = ZoSgd::new(cfg).unwrap();
         let mut s = ZoSgdState::new(&algo, DVector::zeros(5), 0).unwrap();
         assert!(is_core(&algo.step_state(&p, &mut s).unwrap_err()));
     }
     let mut ws = EstimatorWorkspace::new(6);
     let mut out = DVector::zeros(6);
-    let e = TwoPointEstimator::gaussian().estimate(&p, &DVector::zeros(4), 0.1, Arithmetic::Float, 0, 0, &mut ws, &mut out);
+    let e = TwoPointEstimator::gaussian().estimate(
+        &p,
+        &DVector::zeros(4),
+        0.1,
+        Arithmetic::Float,
+        0,
+        0,
+        &mut ws,
+        &mut out,
+    );
     assert!(is_core(&e.unwrap_err()));
     let algo = ZoSgd::new(ZoSgdConfig::new(0.1, 0.1)).unwrap();
     assert!(ZoSgdState::new(&algo, DVector::from_vec(vec![f64::NAN]), 0).is_err());
@@ -47,10 +88,22 @@ fn dimension_mismatch_is_a_typed_error() {
 
 #[test]
 fn estimator_reports_the_non_finite_side() {
-    let f = FnObjective::new(2, |x: &DVector<f64>| if x[0] > 0.0 { f64::INFINITY } else { 0.0 });
+    let f = FnObjective::new(
+        2,
+        |x: &DVector<f64>| if x[0] > 0.0 { f64::INFINITY } else { 0.0 },
+    );
     let mut ws = EstimatorWorkspace::new(2);
     let mut out = DVector::zeros(2);
-    let r = TwoPointEstimator::gaussian().estimate(&f, &DVector::zeros(2), 0.1, Arithmetic::Float, 1, 0, &mut ws, &mut out);
+    let r = TwoPointEstimator::gaussian().estimate(
+        &f,
+        &DVector::zeros(2),
+        0.1,
+        Arithmetic::Float,
+        1,
+        0,
+        &mut ws,
+        &mut out,
+    );
     assert!(matches!(r, Err(ZoOptError::NonFiniteValue { .. })));
 }
 

@@ -31,7 +31,8 @@ fn quadratic_estimate_is_the_directional_derivative() {
     let mut ws = EstimatorWorkspace::new(8);
     let mut out = DVector::zeros(8);
     for lambda in [1e-3, 0.1, 3.0] {
-        est.estimate(&p, &x, lambda, Arithmetic::Float, 4, 0, &mut ws, &mut out).unwrap();
+        est.estimate(&p, &x, lambda, Arithmetic::Float, 4, 0, &mut ws, &mut out)
+            .unwrap();
         let mut u = vec![0.0; 8];
         Direction::Gaussian.fill(4, 0, 0, &mut u);
         let u = DVector::from_vec(u);
@@ -55,13 +56,27 @@ fn quadratic_monte_carlo_mean_and_second_moment() {
     let mut mean = DVector::zeros(d);
     let mut sq = 0.0;
     for t in 0..m {
-        est.estimate(&p, &x, 0.05, Arithmetic::Float, 9, t as u64, &mut ws, &mut out).unwrap();
+        est.estimate(
+            &p,
+            &x,
+            0.05,
+            Arithmetic::Float,
+            9,
+            t as u64,
+            &mut ws,
+            &mut out,
+        )
+        .unwrap();
         mean += &out;
         sq += out.norm_squared();
     }
     mean /= m as f64;
     let env = 4.0 * ((d + 2) as f64 / m as f64).sqrt() * g.norm();
-    assert!((&mean - &g).amax() < env, "{} vs {env}", (&mean - &g).amax());
+    assert!(
+        (&mean - &g).amax() < env,
+        "{} vs {env}",
+        (&mean - &g).amax()
+    );
     let ratio = sq / m as f64 / ((d + 2) as f64 * g.norm_squared());
     assert!((ratio - 1.0).abs() < 0.05, "E|g|² ratio {ratio}");
 }
@@ -100,8 +115,19 @@ fn cubic_monte_carlo_mean_is_grad_of_regularised_loss() {
     for i in 0..d {
         for j in 0..d {
             for k in 0..d {
-                let perms = [(i, j, k), (i, k, j), (j, i, k), (j, k, i), (k, i, j), (k, j, i)];
-                t[(i * d + j) * d + k] = perms.iter().map(|&(a, b, c)| raw[(a * d + b) * d + c]).sum::<f64>() / 6.0;
+                let perms = [
+                    (i, j, k),
+                    (i, k, j),
+                    (j, i, k),
+                    (j, k, i),
+                    (k, i, j),
+                    (k, j, i),
+                ];
+                t[(i * d + j) * d + k] = perms
+                    .iter()
+                    .map(|&(a, b, c)| raw[(a * d + b) * d + c])
+                    .sum::<f64>()
+                    / 6.0;
             }
         }
     }
@@ -137,7 +163,8 @@ fn cubic_monte_carlo_mean_is_grad_of_regularised_loss() {
     let mut sq = 0.0;
     let m = 200_000;
     for s in 0..m {
-        est.estimate(&f, &x, lambda, Arithmetic::Float, 2, s, &mut ws, &mut out).unwrap();
+        est.estimate(&f, &x, lambda, Arithmetic::Float, 2, s, &mut ws, &mut out)
+            .unwrap();
         mean += &out;
         sq += out.norm_squared();
     }
@@ -159,7 +186,8 @@ fn toy_closed_forms() {
     let mut mean = DVector::zeros(10);
     let m = 200_000;
     for t in 0..m {
-        est.estimate(&p, &x, lambda, Arithmetic::Float, 3, t, &mut ws, &mut out).unwrap();
+        est.estimate(&p, &x, lambda, Arithmetic::Float, 3, t, &mut ws, &mut out)
+            .unwrap();
         if t < 20 {
             Direction::Gaussian.fill(3, t, 0, &mut u);
             p.closed_form_estimate(&x, &DVector::from_column_slice(&u), lambda, &mut closed);
@@ -171,7 +199,10 @@ fn toy_closed_forms() {
     let mut g = DVector::zeros(10);
     p.gradient(&x, &mut g);
     let target = &g + &x * (lambda * lambda);
-    assert!((&mean - &target).amax() < 0.05 * target.amax(), "{mean} vs {target}");
+    assert!(
+        (&mean - &target).amax() < 0.05 * target.amax(),
+        "{mean} vs {target}"
+    );
     // f_λ = h + λ²/2 ‖x‖² + λ⁴ d/2 (Monte Carlo)
     let mut fl = 0.0;
     for t in 0..m {
@@ -183,7 +214,14 @@ fn toy_closed_forms() {
     // derivatives
     assert!(check_gradient(&p, &x, 1e-6).max_rel_error < 1e-6);
     assert!(check_hvp(&p, &x, &randn(9, 10), 1e-6).max_rel_error < 1e-6);
-    assert!((hutchinson(&p, &x, 20_000, Direction::Rademacher, 1).unwrap().mean - p.trace(&x)).abs() < 0.05 * p.trace(&x));
+    assert!(
+        (hutchinson(&p, &x, 20_000, Direction::Rademacher, 1)
+            .unwrap()
+            .mean
+            - p.trace(&x))
+        .abs()
+            < 0.05 * p.trace(&x)
+    );
 }
 
 #[test]
@@ -211,7 +249,8 @@ fn toy_balancedness_under_gd_and_zo() {
     let se = opt_core::stats::std_error(&acc).unwrap();
     let b = p.balancedness(&x);
     let r = p.residual(&x);
-    let exact = -2.0 * eta * lambda * lambda * b - 2.0 * eta * eta * (r * r + 7.0 * lambda.powi(4)) * b;
+    let exact =
+        -2.0 * eta * lambda * lambda * b - 2.0 * eta * eta * (r * r + 7.0 * lambda.powi(4)) * b;
     assert!((mean - exact).abs() < 4.0 * se, "{mean} ± {se} vs {exact}");
 }
 
@@ -243,7 +282,9 @@ fn isserlis_and_sphere_moments() {
 fn small_glm(loss: GlmLoss) -> Glm {
     let (d, n) = (6, 15);
     let phi = DMatrix::from_column_slice(d, n, randn(11, d * n).as_slice());
-    let y = (0..n).map(|i| if i % 3 == 0 { 1.0 } else { -1.0 }).collect();
+    let y = (0..n)
+        .map(|i| if i % 3 == 0 { 1.0 } else { -1.0 })
+        .collect();
     Glm::new(phi, y, loss).unwrap()
 }
 
@@ -265,7 +306,11 @@ fn glm_derivatives_and_exact_traces() {
             p.gradient(&wp, &mut gm);
             tr += (gp[j] - gm[j]) / (2.0 * h);
         }
-        assert!((tr - p.exact_trace(&w)).abs() < 1e-5 * tr.abs().max(1.0), "{loss:?}: {tr} vs {}", p.exact_trace(&w));
+        assert!(
+            (tr - p.exact_trace(&w)).abs() < 1e-5 * tr.abs().max(1.0),
+            "{loss:?}: {tr} vs {}",
+            p.exact_trace(&w)
+        );
         assert!(check_hvp(&p, &w, &randn(13, 6), 1e-6).max_rel_error < 1e-4);
         // Gauss–Hermite smoothed gradient against finite differences of the smoothed value
         let gh = gauss_hermite(32).unwrap();
@@ -302,13 +347,19 @@ fn trace_estimators_on_a_quadratic() {
     // antithetic second difference = uᵀAu to 1e-8 (K = 1, explicit direction)
     let one = antithetic(&p, &x, 1e-2, 1, Direction::Gaussian, 3).unwrap();
     let hut = hutchinson(&p, &x, 1, Direction::Gaussian, 3).unwrap();
-    assert!((one.mean - hut.mean).abs() < 1e-8 * hut.mean.abs(), "{} vs {}", one.mean, hut.mean);
+    assert!(
+        (one.mean - hut.mean).abs() < 1e-8 * hut.mean.abs(),
+        "{} vs {}",
+        one.mean,
+        hut.mean
+    );
     let many = hutchinson(&p, &x, 50_000, Direction::Gaussian, 4).unwrap();
     assert!((many.mean - p.trace()).abs() < 4.0 * many.std_error);
     let anti = antithetic(&p, &x, 1e-2, 20_000, Direction::Rademacher, 5).unwrap();
     assert!((anti.mean - p.trace()).abs() < 4.0 * anti.std_error.max(1e-9));
     // one-sided sharpness is much noisier than the antithetic pair at the same K and δ
-    let one_sided = zo_opt::trace::expected_sharpness(&p, &x, 1e-3, 100, Direction::Gaussian, 6).unwrap();
+    let one_sided =
+        zo_opt::trace::expected_sharpness(&p, &x, 1e-3, 100, Direction::Gaussian, 6).unwrap();
     let anti100 = antithetic(&p, &x, 1e-3, 100, Direction::Gaussian, 6).unwrap();
     assert!(one_sided.std_error > 20.0 * anti100.std_error);
 }

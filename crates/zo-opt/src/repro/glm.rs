@@ -5,7 +5,9 @@ use super::glm_common::{Cell, Curve, breast_cancer, gd, init, matched_loss_ratio
 use super::sub_seed;
 use crate::problems::{GlmLoss, gauss_hermite};
 use nalgebra::DVector;
-use opt_core::report::{Claim, ExperimentError, ExperimentOutput, Figure, RunContext, Series, Table};
+use opt_core::report::{
+    Claim, ExperimentError, ExperimentOutput, Figure, RunContext, Series, Table,
+};
 use opt_core::rng::par_map_streams;
 use opt_core::stats::median;
 
@@ -29,8 +31,16 @@ struct Pair {
 fn pair(cell: &Cell, eta: f64, lambda: f64, iters: usize, seed: u64) -> Result<Pair, String> {
     let w0 = init(seed, nalgebra_dim(cell));
     let gd = gd(cell, &w0, eta, iters, EVERY);
-    let zo = zo(cell, &w0, eta, lambda, iters, EVERY, sub_seed(seed, "zo-opt/glm/dir", 0))
-        .map_err(|e| e.to_string())?;
+    let zo = zo(
+        cell,
+        &w0,
+        eta,
+        lambda,
+        iters,
+        EVERY,
+        sub_seed(seed, "zo-opt/glm/dir", 0),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(Pair { gd, zo })
 }
 
@@ -60,7 +70,10 @@ pub(super) fn e3(ctx: &RunContext<'_>) -> Res {
         let r = synthetic(seed, raw, n, features, relu, loss)
             .map_err(|e| e.to_string())
             .and_then(|cell| pair(&cell, eta, lambda, iters, seed));
-        ctx.progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, jobs as u64);
+        ctx.progress(
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            jobs as u64,
+        );
         r
     })
     .into_iter()
@@ -68,7 +81,18 @@ pub(super) fn e3(ctx: &RunContext<'_>) -> Res {
     let mut claims = vec![];
     let mut notes = vec![];
     let mut figures = vec![];
-    let mut table = Table::with_columns(&["cell", "seed", "gd_trace", "zo_trace", "ratio", "gd_loss", "zo_loss", "gd_acc", "zo_acc", "matched_ratio"]);
+    let mut table = Table::with_columns(&[
+        "cell",
+        "seed",
+        "gd_trace",
+        "zo_trace",
+        "ratio",
+        "gd_loss",
+        "zo_loss",
+        "gd_acc",
+        "zo_acc",
+        "matched_ratio",
+    ]);
     for (c, (name, ..)) in CELLS.iter().enumerate() {
         let mut ratios = vec![];
         let mut acc_gap = vec![];
@@ -78,7 +102,18 @@ pub(super) fn e3(ctx: &RunContext<'_>) -> Res {
             let m = matched_loss_ratio(&p.gd, &p.zo);
             ratios.push(r);
             acc_gap.push(100.0 * (p.gd.test_acc - p.zo.test_acc));
-            table.push(vec![c as f64, s as f64, p.gd.final_trace(), p.zo.final_trace(), r, p.gd.final_loss(), p.zo.final_loss(), p.gd.test_acc, p.zo.test_acc, m]);
+            table.push(vec![
+                c as f64,
+                s as f64,
+                p.gd.final_trace(),
+                p.zo.final_trace(),
+                r,
+                p.gd.final_loss(),
+                p.zo.final_loss(),
+                p.gd.test_acc,
+                p.zo.test_acc,
+                m,
+            ]);
             notes.push(format!(
                 "{name} seed {s}: trace GD {:.3} vs ZO {:.3} (ratio {r:.3}, matched-loss ratio {m:.3}); loss {:.4} vs {:.4}; test acc {:.4} vs {:.4}",
                 p.gd.final_trace(), p.zo.final_trace(), p.gd.final_loss(), p.zo.final_loss(), p.gd.test_acc, p.zo.test_acc
@@ -118,7 +153,10 @@ pub(super) fn e3(ctx: &RunContext<'_>) -> Res {
 /// E-ZO-3 on the UCI breast-cancer data (398/171 split), logistic loss, D = 1000 random features.
 pub(super) fn e3_real(ctx: &RunContext<'_>) -> Res {
     let seeds = 5;
-    let variants: Vec<(&str, bool)> = ctx.pick(vec![("linear", false)], vec![("linear", false), ("relu", true)]);
+    let variants: Vec<(&str, bool)> = ctx.pick(
+        vec![("linear", false)],
+        vec![("linear", false), ("relu", true)],
+    );
     let (features, iters, eta, lambda) = (1000, 10_000, 0.01, 0.1);
     let jobs = seeds * variants.len();
     let done = std::sync::atomic::AtomicU64::new(0);
@@ -128,7 +166,10 @@ pub(super) fn e3_real(ctx: &RunContext<'_>) -> Res {
         let r = breast_cancer(seed, features, variants[v].1, GlmLoss::Logistic)
             .map_err(|e| e.to_string())
             .and_then(|cell| pair(&cell, eta, lambda, iters, seed));
-        ctx.progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, jobs as u64);
+        ctx.progress(
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            jobs as u64,
+        );
         r
     })
     .into_iter()
@@ -136,7 +177,10 @@ pub(super) fn e3_real(ctx: &RunContext<'_>) -> Res {
     let mut claims = vec![];
     let mut notes = vec![];
     let mut figures = vec![];
-    let mut table = Table::with_columns(&["variant", "seed", "gd_trace", "zo_trace", "ratio", "gd_loss", "zo_loss", "gd_acc", "zo_acc"]);
+    let mut table = Table::with_columns(&[
+        "variant", "seed", "gd_trace", "zo_trace", "ratio", "gd_loss", "zo_loss", "gd_acc",
+        "zo_acc",
+    ]);
     for (v, (name, _)) in variants.iter().enumerate() {
         let mut ratios = vec![];
         let mut gaps = vec![];
@@ -145,7 +189,17 @@ pub(super) fn e3_real(ctx: &RunContext<'_>) -> Res {
             let r = p.zo.final_trace() / p.gd.final_trace();
             ratios.push(r);
             gaps.push(100.0 * (p.gd.test_acc - p.zo.test_acc));
-            table.push(vec![v as f64, s as f64, p.gd.final_trace(), p.zo.final_trace(), r, p.gd.final_loss(), p.zo.final_loss(), p.gd.test_acc, p.zo.test_acc]);
+            table.push(vec![
+                v as f64,
+                s as f64,
+                p.gd.final_trace(),
+                p.zo.final_trace(),
+                r,
+                p.gd.final_loss(),
+                p.zo.final_loss(),
+                p.gd.test_acc,
+                p.zo.test_acc,
+            ]);
             notes.push(format!(
                 "breast cancer {name} seed {s}: trace GD {:.3} vs ZO {:.3} (ratio {r:.3}); train loss {:.4} vs {:.4}; test acc {:.4} vs {:.4}",
                 p.gd.final_trace(), p.zo.final_trace(), p.gd.final_loss(), p.zo.final_loss(), p.gd.test_acc, p.zo.test_acc
@@ -173,7 +227,9 @@ pub(super) fn e3_real(ctx: &RunContext<'_>) -> Res {
         ));
         figures.push(trace_figure(
             &format!("trace-bc-{name}"),
-            &format!("Breast cancer, {name} RF logistic: exact Hessian trace vs iteration (seed 0)"),
+            &format!(
+                "Breast cancer, {name} RF logistic: exact Hessian trace vs iteration (seed 0)"
+            ),
             &out[v],
         ));
     }
@@ -189,7 +245,12 @@ pub(super) fn e3_real(ctx: &RunContext<'_>) -> Res {
 }
 
 /// Nesterov-accelerated gradient descent on `f_λ` (32-node Gauss–Hermite) with gradient restart.
-fn argmin_smoothed(cell: &Cell, lambda: f64, w0: &DVector<f64>, max_iters: usize) -> Result<(DVector<f64>, f64, usize), ExperimentError> {
+fn argmin_smoothed(
+    cell: &Cell,
+    lambda: f64,
+    w0: &DVector<f64>,
+    max_iters: usize,
+) -> Result<(DVector<f64>, f64, usize), ExperimentError> {
     let p = &cell.train;
     let gh = gauss_hermite(32)?;
     // L ≤ max ℓ''_λ · λ_max(ΦᵀΦ/N) ≤ 2 · λ_max (hinge: ℓ'' ≤ 2; logistic ≤ 1/4).
@@ -252,17 +313,41 @@ pub(super) fn e4(ctx: &RunContext<'_>) -> Res {
         let (name, relu, loss, eta, lambda) = cells[c];
         let cell = synthetic(seed, raw, n, features, relu, loss).map_err(|e| e.to_string())?;
         let w0 = init(seed, nalgebra_dim(&cell));
-        let z = zo(&cell, &w0, eta, lambda, iters, EVERY, sub_seed(seed, "zo-opt/glm/dir", 0))
-            .map_err(|e| e.to_string())?;
-        let (wl, gn, it) = argmin_smoothed(&cell, lambda, &z.w, 20_000).map_err(|e| e.to_string())?;
+        let z = zo(
+            &cell,
+            &w0,
+            eta,
+            lambda,
+            iters,
+            EVERY,
+            sub_seed(seed, "zo-opt/glm/dir", 0),
+        )
+        .map_err(|e| e.to_string())?;
+        let (wl, gn, it) =
+            argmin_smoothed(&cell, lambda, &z.w, 20_000).map_err(|e| e.to_string())?;
         let tl = cell.train.exact_trace(&wl);
-        Ok::<_, String>((name, z.final_trace(), tl, gn, it, cell.train.exact_trace(&w0)))
+        Ok::<_, String>((
+            name,
+            z.final_trace(),
+            tl,
+            gn,
+            it,
+            cell.train.exact_trace(&w0),
+        ))
     })
     .into_iter()
     .collect::<Result<Vec<_>, String>>()?;
     let mut claims = vec![];
     let mut notes = vec![];
-    let mut table = Table::with_columns(&["cell", "zo_trace", "trace_argmin_f_lambda", "ratio", "grad_norm", "iters", "initial_trace"]);
+    let mut table = Table::with_columns(&[
+        "cell",
+        "zo_trace",
+        "trace_argmin_f_lambda",
+        "ratio",
+        "grad_norm",
+        "iters",
+        "initial_trace",
+    ]);
     for (c, (name, zt, tl, gn, it, gt)) in out.iter().enumerate() {
         claims.push(Claim::within(
             &format!("{name}-zo-vs-argmin-f-lambda"),

@@ -11,8 +11,10 @@ use opt_core::problem::Gradient;
 use opt_core::rng::{Rng, fill_standard_normal, standard_normal, stream};
 
 /// The vendored UCI breast-cancer data (569 × 30, label last, header line).
-pub(crate) const BREAST_CANCER: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/breast_cancer.csv"));
+pub(crate) const BREAST_CANCER: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/breast_cancer.csv"
+));
 
 /// A train/test pair of GLMs sharing the feature map.
 pub(crate) struct Cell {
@@ -42,13 +44,19 @@ fn standardize_with(train: &mut DMatrix<f64>, test: &mut DMatrix<f64>) {
     let n = train.nrows() as f64;
     for j in 0..train.ncols() {
         let m = train.column(j).sum() / n;
-        let v = train.column(j).iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n;
+        let v = train
+            .column(j)
+            .iter()
+            .map(|x| (x - m) * (x - m))
+            .sum::<f64>()
+            / n;
         let sd = if v > 0.0 { v.sqrt() } else { 1.0 };
         train.column_mut(j).apply(|x| *x = (*x - m) / sd);
         test.column_mut(j).apply(|x| *x = (*x - m) / sd);
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build(
     mut a_tr: DMatrix<f64>,
     mut a_te: DMatrix<f64>,
@@ -104,9 +112,23 @@ pub(crate) fn breast_cancer(
 ) -> Result<Cell, crate::ZoOptError> {
     let data = LabelledData::parse_csv(BREAST_CANCER, true)?;
     let (tr, te) = data.split(0.3, &mut stream(seed, "zo-opt/bc/split", 0))?;
-    let lab = |d: &LabelledData| d.labels.iter().map(|&l| if l == 1 { 1.0 } else { -1.0 }).collect::<Vec<_>>();
+    let lab = |d: &LabelledData| {
+        d.labels
+            .iter()
+            .map(|&l| if l == 1 { 1.0 } else { -1.0 })
+            .collect::<Vec<_>>()
+    };
     let mut frng = stream(seed, "zo-opt/bc/features", 0);
-    build(tr.x.clone(), te.x.clone(), lab(&tr), lab(&te), features, relu, loss, &mut frng)
+    build(
+        tr.x.clone(),
+        te.x.clone(),
+        lab(&tr),
+        lab(&te),
+        features,
+        relu,
+        loss,
+        &mut frng,
+    )
 }
 
 /// `w₀ ~ 0.1 N(0, I)`.
@@ -206,7 +228,10 @@ pub(crate) fn zo(
         }
         let cdir = (fp / n as f64 - fm / n as f64) / (2.0 * lambda);
         if !cdir.is_finite() {
-            return Err(crate::ZoOptError::NonFiniteValue { t: t as u64, side: crate::Side::Plus });
+            return Err(crate::ZoOptError::NonFiniteValue {
+                t: t as u64,
+                side: crate::Side::Plus,
+            });
         }
         w.axpy(-eta * cdir, &u, 1.0);
         if t % every == 0 {
@@ -227,7 +252,14 @@ pub(crate) fn zo(
 /// The same ZO run through the generic [`ZoSgd`] (two full evaluations per step), for the test that
 /// the margin form above is the same algorithm.
 #[cfg(test)]
-pub(crate) fn zo_generic(cell: &Cell, w0: &DVector<f64>, eta: f64, lambda: f64, iters: usize, seed: u64) -> DVector<f64> {
+pub(crate) fn zo_generic(
+    cell: &Cell,
+    w0: &DVector<f64>,
+    eta: f64,
+    lambda: f64,
+    iters: usize,
+    seed: u64,
+) -> DVector<f64> {
     let algo = ZoSgd::new(ZoSgdConfig::new(eta, lambda)).expect("valid");
     let mut s = ZoSgdState::new(&algo, w0.clone(), seed).expect("valid");
     for _ in 0..iters {
@@ -248,28 +280,6 @@ pub(crate) fn gd_generic(cell: &Cell, w0: &DVector<f64>, eta: f64, iters: usize)
     w
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fast_forms_match_generic_runs() {
-        let cell = synthetic(3, 5, 40, 30, true, GlmLoss::Logistic).expect("data");
-        let w0 = init(3, 31);
-        let a = zo(&cell, &w0, 0.05, 0.1, 250, 100, 9).expect("run").w;
-        let b = zo_generic(&cell, &w0, 0.05, 0.1, 250, 9);
-        assert!((&a - &b).amax() < 1e-9 * b.amax().max(1.0), "{}", (&a - &b).amax());
-        let a = gd(&cell, &w0, 0.05, 250, 100).w;
-        let b = gd_generic(&cell, &w0, 0.05, 250);
-        assert!((&a - &b).amax() < 1e-9 * b.amax().max(1.0), "{}", (&a - &b).amax());
-        assert!((cell.train.exact_trace(&b) - cell.train.trace_from_margins(&{
-            let mut m = vec![0.0; 40];
-            cell.train.margins_into(&b, &mut m);
-            m
-        })).abs() < 1e-12);
-    }
-}
-
 /// ZO trace / GD trace at matched training loss: the method with the lower final loss is read at the
 /// first recorded iterate whose loss is at or below the other's final loss.
 pub(crate) fn matched_loss_ratio(gd: &Curve, zo: &Curve) -> f64 {
@@ -284,5 +294,40 @@ pub(crate) fn matched_loss_ratio(gd: &Curve, zo: &Curve) -> f64 {
         first_below(zo, gd.final_loss()) / gd.final_trace()
     } else {
         zo.final_trace() / first_below(gd, zo.final_loss())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_forms_match_generic_runs() {
+        let cell = synthetic(3, 5, 40, 30, true, GlmLoss::Logistic).expect("data");
+        let w0 = init(3, 31);
+        let a = zo(&cell, &w0, 0.05, 0.1, 250, 100, 9).expect("run").w;
+        let b = zo_generic(&cell, &w0, 0.05, 0.1, 250, 9);
+        assert!(
+            (&a - &b).amax() < 1e-9 * b.amax().max(1.0),
+            "{}",
+            (&a - &b).amax()
+        );
+        let a = gd(&cell, &w0, 0.05, 250, 100).w;
+        let b = gd_generic(&cell, &w0, 0.05, 250);
+        assert!(
+            (&a - &b).amax() < 1e-9 * b.amax().max(1.0),
+            "{}",
+            (&a - &b).amax()
+        );
+        assert!(
+            (cell.train.exact_trace(&b)
+                - cell.train.trace_from_margins(&{
+                    let mut m = vec![0.0; 40];
+                    cell.train.margins_into(&b, &mut m);
+                    m
+                }))
+            .abs()
+                < 1e-12
+        );
     }
 }

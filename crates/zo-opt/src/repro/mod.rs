@@ -3,6 +3,7 @@
 
 mod glm;
 mod glm_common;
+mod mlp;
 mod perspective;
 mod theorem;
 mod toy;
@@ -69,6 +70,13 @@ pub fn experiments() -> Vec<Experiment> {
             paper_ref: "arXiv:2506.05454, Theorem 1 (convex quadratic, L2 = L3 = 0)",
             title: "Averaged suboptimality of F against the Theorem 1 bound 8(d+6)L1‖x0−x*‖²/T",
             run: theorem::e5,
+        },
+        Experiment {
+            id: "e-zo-6-mlp",
+            crate_name: CRATE,
+            paper_ref: "arXiv:2506.05454, Figs 3/6 (RoBERTa fine-tuning), scaled to a tiny MLP; report only",
+            title: "Tiny MLP fine-tuned by GD vs ZO: antithetic Hessian-trace estimate along the way",
+            run: mlp::e6,
         },
     ]
 }

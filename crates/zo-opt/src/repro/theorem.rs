@@ -6,7 +6,9 @@ use crate::problems::Quadratic;
 use crate::{ZoSgd, ZoSgdConfig, ZoSgdState};
 use nalgebra::DVector;
 use opt_core::problem::Objective;
-use opt_core::report::{Claim, ExperimentError, ExperimentOutput, Figure, RunContext, Series, Table};
+use opt_core::report::{
+    Claim, ExperimentError, ExperimentOutput, Figure, RunContext, Series, Table,
+};
 use opt_core::rng::{fill_standard_normal, par_map_streams, stream};
 
 type Res = Result<ExperimentOutput, ExperimentError>;
@@ -14,7 +16,9 @@ type Res = Result<ExperimentOutput, ExperimentError>;
 /// Mean over runs of `(1/T) Σ_{t<T} [F(x_t) − min F]` (= `f(x_t) − f*` on a quadratic).
 fn averaged_gap(d: usize, runs: usize, iters: usize, seed: u64) -> Result<f64, String> {
     let mut rng = stream(seed, "zo-opt/e5/problem", d as u64);
-    let eigs: Vec<f64> = (0..d).map(|i| 0.1 + 0.9 * i as f64 / (d - 1) as f64).collect();
+    let eigs: Vec<f64> = (0..d)
+        .map(|i| 0.1 + 0.9 * i as f64 / (d - 1) as f64)
+        .collect();
     let mut x_star = DVector::zeros(d);
     fill_standard_normal(&mut rng, x_star.as_mut_slice());
     let p = Quadratic::with_spectrum(&eigs, &x_star, &mut rng).map_err(|e| e.to_string())?;
@@ -54,16 +58,44 @@ pub(super) fn e5(ctx: &RunContext<'_>) -> Res {
         ctx.progress(k as u64 + 1, dims.len() as u64);
     }
     let m = scaled.iter().sum::<f64>() / scaled.len() as f64;
-    let spread = scaled.iter().map(|v| (v / m - 1.0).abs()).fold(0.0, f64::max);
+    let spread = scaled
+        .iter()
+        .map(|v| (v / m - 1.0).abs())
+        .fold(0.0, f64::max);
     let worst = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let xs: Vec<f64> = dims.iter().map(|d| *d as f64).collect();
-    let fig = Figure::new("gap-vs-d", "Theorem 1: averaged gap vs d", "d", "(1/T) Σ F(x_t) − min F")
-        .with(Series::new("ZO (200 runs)", xs.clone(), table.column("avg_gap").unwrap_or_default()))
-        .with(Series::new("bound 8(d+6)/T", xs, table.column("bound").unwrap_or_default()));
+    let fig = Figure::new(
+        "gap-vs-d",
+        "Theorem 1: averaged gap vs d",
+        "d",
+        "(1/T) Σ F(x_t) − min F",
+    )
+    .with(Series::new(
+        "ZO (200 runs)",
+        xs.clone(),
+        table.column("avg_gap").unwrap_or_default(),
+    ))
+    .with(Series::new(
+        "bound 8(d+6)/T",
+        xs,
+        table.column("bound").unwrap_or_default(),
+    ));
     Ok(ExperimentOutput {
         claims: vec![
-            Claim::at_most("bound-ratio", "largest (averaged gap) / (8(d+6)L₁‖x₀−x*‖²/T) over d ∈ {10, 20, 40}", "Theorem 1: ratio ≤ 1 (spec threshold 0.5)", worst, 0.5),
-            Claim::at_most("affine-in-d", "largest relative deviation of S·T/(d+6) from its mean over d", "Theorem 1: the bound grows like d + 6", spread, 0.15),
+            Claim::at_most(
+                "bound-ratio",
+                "largest (averaged gap) / (8(d+6)L₁‖x₀−x*‖²/T) over d ∈ {10, 20, 40}",
+                "Theorem 1: ratio ≤ 1 (spec threshold 0.5)",
+                worst,
+                0.5,
+            ),
+            Claim::at_most(
+                "affine-in-d",
+                "largest relative deviation of S·T/(d+6) from its mean over d",
+                "Theorem 1: the bound grows like d + 6",
+                spread,
+                0.15,
+            ),
         ],
         figures: vec![fig],
         trace: table,
