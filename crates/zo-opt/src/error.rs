@@ -39,9 +39,6 @@ pub enum ZoOptError {
         /// `2^(52 + exponent)`.
         limit: f64,
     },
-    /// A Hessian-based quantity was requested from a problem that does not provide it.
-    #[error("{0}")]
-    Unsupported(String),
 }
 
 /// Result alias.
