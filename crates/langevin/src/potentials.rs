@@ -434,6 +434,22 @@ mod tests {
     }
 
     #[test]
+    fn clifford_is_a_sum_of_two_rings() {
+        // separability: the generator is a Kronecker sum, so its gap is the 2-D ring's gap
+        let ring = Ring::new(2, 1.0).unwrap();
+        let x = [0.3, -1.1, 0.8, 0.5];
+        let (mut g, mut g1, mut g2) = ([0.0; 4], [0.0; 2], [0.0; 2]);
+        Clifford.grad(&x, &mut g);
+        ring.grad(&x[..2], &mut g1);
+        ring.grad(&x[2..], &mut g2);
+        assert_eq!(
+            Clifford.value(&x),
+            ring.value(&x[..2]) + ring.value(&x[2..])
+        );
+        assert_eq!(g, [g1[0], g1[1], g2[0], g2[1]]);
+    }
+
+    #[test]
     fn bad_construction_is_a_typed_error() {
         assert!(Quadratic::new(DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 0.0, 1.0])).is_err());
         assert!(Quadratic::new(DMatrix::from_row_slice(2, 2, &[1.0, 0.0, 0.0, -1.0])).is_err());

@@ -8,6 +8,8 @@ use rayon::prelude::*;
 
 /// Chains per parallel work item.
 pub const BLOCK: usize = 64;
+// failed chains of a block are tracked in a u64 bit mask
+const _: () = assert!(BLOCK <= 64);
 
 /// What went wrong in one chain step (reported as [`LangevinError::NonFinite`]).
 pub type StepFailure = &'static str;
