@@ -55,11 +55,14 @@ impl AsymState {
     }
 
     fn finish(&mut self, p: &AsymProblem, cx: f64, cy: f64) -> Result<StepInfo> {
-        ensure_finite_iter("X", &self.sx.b.next, self.iter + 1)?;
-        ensure_finite_iter("Y", &self.sy.b.next, self.iter + 1)?;
+        // the step norm is non-finite iff a new iterate is (the current ones are finite)
         let step = (diff_norm(&self.sx.b.next, &self.x).powi(2)
             + diff_norm(&self.sy.b.next, &self.y).powi(2))
         .sqrt();
+        if !step.is_finite() {
+            ensure_finite_iter("X", &self.sx.b.next, self.iter + 1)?;
+            ensure_finite_iter("Y", &self.sy.b.next, self.iter + 1)?;
+        }
         std::mem::swap(&mut self.x, &mut self.sx.b.next);
         std::mem::swap(&mut self.y, &mut self.sy.b.next);
         self.iter += 1;

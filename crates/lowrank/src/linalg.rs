@@ -7,6 +7,28 @@
 
 use nalgebra::DMatrix;
 
+/// `Σ aᵢbᵢ` with four independent accumulators (vectorisable; the order is fixed, so results are
+/// deterministic).
+#[inline]
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f64; 4];
+    let chunks = n / 4;
+    for c in 0..chunks {
+        let i = 4 * c;
+        acc[0] += a[i] * b[i];
+        acc[1] += a[i + 1] * b[i + 1];
+        acc[2] += a[i + 2] * b[i + 2];
+        acc[3] += a[i + 3] * b[i + 3];
+    }
+    let mut tail = 0.0;
+    for i in 4 * chunks..n {
+        tail += a[i] * b[i];
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
 /// Buffers of a thin QR `X = QR` of an `n × r` matrix (`n >= r`).
 #[derive(Debug, Clone)]
 pub struct QrWork {
@@ -41,7 +63,7 @@ impl QrWork {
         let h = self.h.as_mut_slice();
         for k in 0..r {
             let col = &h[k * n + k..(k + 1) * n];
-            let norm = col.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let norm = dot(col, col).sqrt();
             let alpha = col[0];
             if norm == 0.0 {
                 self.tau[k] = 0.0;
@@ -63,7 +85,7 @@ impl QrWork {
                 let (left, right) = h.split_at_mut(j * n);
                 let v = &left[k * n + k..(k + 1) * n];
                 let c = &mut right[k..n];
-                let w: f64 = v.iter().zip(c.iter()).map(|(a, b)| a * b).sum();
+                let w = dot(v, c);
                 let tw = tau * w;
                 c.iter_mut().zip(v).for_each(|(ci, vi)| *ci -= tw * vi);
             }
@@ -86,7 +108,7 @@ impl QrWork {
             let v = &h[k * n + k..(k + 1) * n];
             for j in k..r {
                 let c = &mut q[j * n + k..(j + 1) * n];
-                let w: f64 = v.iter().zip(c.iter()).map(|(a, b)| a * b).sum();
+                let w = dot(v, c);
                 let tw = tau * w;
                 c.iter_mut().zip(v).for_each(|(ci, vi)| *ci -= tw * vi);
             }

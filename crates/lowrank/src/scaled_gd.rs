@@ -234,18 +234,26 @@ pub(crate) fn cholesky_update(
     Ok(cond)
 }
 
-/// `‖a − b‖_F` without allocating.
+/// `‖a − b‖_F` without allocating (non-finite when `a` has a non-finite entry and `b` is finite).
 pub(crate) fn diff_norm(a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
-    a.iter()
-        .zip(b.iter())
-        .map(|(x, y)| (x - y) * (x - y))
-        .sum::<f64>()
-        .sqrt()
+    let (a, b) = (a.as_slice(), b.as_slice());
+    let mut acc = [0.0f64; 4];
+    let chunks = a.len() / 4;
+    for c in 0..chunks {
+        for l in 0..4 {
+            let d = a[4 * c + l] - b[4 * c + l];
+            acc[l] += d * d;
+        }
+    }
+    let tail: f64 = (4 * chunks..a.len())
+        .map(|i| (a[i] - b[i]) * (a[i] - b[i]))
+        .sum();
+    ((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail).sqrt()
 }
 
 /// Errors unless every entry is finite.
 pub(crate) fn ensure_finite_iter(what: &str, m: &DMatrix<f64>, iter: usize) -> Result<()> {
-    if m.iter().all(|v| v.is_finite()) {
+    if m.as_slice().iter().all(|v| v.is_finite()) {
         Ok(())
     } else {
         Err(opt_core::Error::NonFinite {
