@@ -114,7 +114,7 @@ pub(super) fn run(ctx: &RunContext<'_>) -> Result<ExperimentOutput, ExperimentEr
         })?;
         let mut c = Chains::new(Ula::new(H, eps)?, init, splitmix64(ctx.seed ^ 0x3000));
         let mut series = vec![Vec::new(); chains_n];
-        let steps = ctx.pick(400_000, 2_000_000);
+        let steps = ctx.pick(1_000_000, 4_000_000);
         c.run(&ring, steps, thin, |_, ens| {
             for (s, x) in series.iter_mut().zip(ens.chains()) {
                 s.push(x[0] / x[0].hypot(x[1]));

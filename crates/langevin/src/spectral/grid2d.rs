@@ -323,6 +323,7 @@ pub fn deflated_inverse_iteration_pcg(
     let mut lambda = dot(&v, &av);
     let mut y = vec![0.0; n];
     let mut cg_total = 0;
+    let mut change = f64::NAN;
     for it in 1..=settings.max_outer {
         y.iter_mut().zip(&v).for_each(|(y, v)| *y = v / lambda);
         let (k, _) = pcg(op, &v, &mut y, null, settings.cg_tol, settings.max_cg)?;
@@ -332,7 +333,8 @@ pub fn deflated_inverse_iteration_pcg(
         project(&mut v, null);
         op.apply(&v, &mut av);
         let new = dot(&v, &av) / dot(&v, &v);
-        if (new - lambda).abs() <= settings.eig_tol * new.abs() {
+        change = (new - lambda).abs() / new.abs();
+        if change <= settings.eig_tol {
             return Ok(Eig {
                 value: new,
                 vector: v,
@@ -344,7 +346,7 @@ pub fn deflated_inverse_iteration_pcg(
     }
     Err(LangevinError::NotConverged {
         iters: settings.max_outer,
-        residual: f64::NAN,
+        residual: change,
     })
 }
 
