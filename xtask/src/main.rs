@@ -57,7 +57,7 @@ enum Command {
         /// Further result folders to merge into `--out`.
         #[arg(long, num_args = 1..)]
         from: Vec<PathBuf>,
-        /// Also rewrite the generated results blocks of README.md and docs/<crate>.md.
+        /// Also rewrite the generated results blocks of `README.md` and `docs/<crate>.md`.
         #[arg(long)]
         update_docs: bool,
     },
