@@ -173,22 +173,8 @@ impl Workspace {
             }
             let p = &pi[h * n..(h + 1) * n];
             for s in 0..ns {
-                let (prow, qrow) = (&p[s * na..(s + 1) * na], &q[s * na..(s + 1) * na]);
-                let mut acc = 0.0;
-                if tau > 0.0 {
-                    for (pa, qa) in prow.iter().zip(qrow) {
-                        if *pa > 0.0 {
-                            acc += pa * (qa - tau * pa.ln());
-                        }
-                    }
-                } else {
-                    for (pa, qa) in prow.iter().zip(qrow) {
-                        if *pa > 0.0 {
-                            acc += pa * qa;
-                        }
-                    }
-                }
-                self.v[h * ns + s] = acc;
+                self.v[h * ns + s] =
+                    policy_value_row(&p[s * na..(s + 1) * na], &q[s * na..(s + 1) * na], tau);
             }
         }
     }
@@ -208,13 +194,39 @@ impl Workspace {
                 k.expect_add(&self.v_star[(h + 1) * ns..(h + 2) * ns], q);
             }
             for s in 0..ns {
-                let row = &q[s * na..(s + 1) * na];
-                let mx = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                self.v_star[h * ns + s] = if tau > 0.0 {
-                    mx + tau * row.iter().map(|x| ((x - mx) / tau).exp()).sum::<f64>().ln()
-                } else {
-                    mx
+                self.v_star[h * ns + s] = soft_max_row(&q[s * na..(s + 1) * na], tau);
+            }
+        }
+    }
+
+    /// [`Workspace::evaluate_policy`] and [`Workspace::optimal_q`] fused into one backward sweep
+    /// (one pass over each kernel for both recursions; same results).
+    pub fn evaluate_both(&mut self, pi: &[f64], tau: f64) {
+        let (ns, na, hz, n) = (self.n_states, self.n_actions, self.horizon, self.sa());
+        self.v[hz * ns..].fill(0.0);
+        self.v_star[hz * ns..].fill(0.0);
+        for h in (0..hz).rev() {
+            let q = &mut self.q[h * n..(h + 1) * n];
+            let qs = &mut self.q_star[h * n..(h + 1) * n];
+            q.copy_from_slice(&self.reward[h * n..(h + 1) * n]);
+            qs.copy_from_slice(&self.reward[h * n..(h + 1) * n]);
+            if h + 1 < hz {
+                let k = match self.mode {
+                    KernelMode::Stationary => &self.kernels[0],
+                    _ => &self.kernels[h],
                 };
+                k.expect_add2(
+                    &self.v[(h + 1) * ns..(h + 2) * ns],
+                    &self.v_star[(h + 1) * ns..(h + 2) * ns],
+                    q,
+                    qs,
+                );
+            }
+            let p = &pi[h * n..(h + 1) * n];
+            for s in 0..ns {
+                self.v[h * ns + s] =
+                    policy_value_row(&p[s * na..(s + 1) * na], &q[s * na..(s + 1) * na], tau);
+                self.v_star[h * ns + s] = soft_max_row(&qs[s * na..(s + 1) * na], tau);
             }
         }
     }
@@ -242,8 +254,7 @@ impl Workspace {
         tau: f64,
     ) -> Result<f64> {
         self.compute_flow(model, pi)?;
-        self.evaluate_policy(pi, tau);
-        self.optimal_q(tau);
+        self.evaluate_both(pi, tau);
         let e = self.exploitability_value();
         if !e.is_finite() {
             return Err(crate::error::MfgCoreError::NonFinite {
@@ -276,6 +287,35 @@ impl Workspace {
                 }
             }
         }
+    }
+}
+
+/// `Σ_a π(a)[q(a) − τ log π(a)]` with `0·log 0 = 0`.
+fn policy_value_row(p: &[f64], q: &[f64], tau: f64) -> f64 {
+    let mut acc = 0.0;
+    if tau > 0.0 {
+        for (pa, qa) in p.iter().zip(q) {
+            if *pa > 0.0 {
+                acc += pa * (qa - tau * pa.ln());
+            }
+        }
+    } else {
+        for (pa, qa) in p.iter().zip(q) {
+            if *pa > 0.0 {
+                acc += pa * qa;
+            }
+        }
+    }
+    acc
+}
+
+/// `τ log Σ_a exp(q(a)/τ)` (max-shifted) for τ > 0, `max_a q(a)` for τ = 0.
+fn soft_max_row(q: &[f64], tau: f64) -> f64 {
+    let mx = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if tau > 0.0 {
+        mx + tau * q.iter().map(|x| ((x - mx) / tau).exp()).sum::<f64>().ln()
+    } else {
+        mx
     }
 }
 
