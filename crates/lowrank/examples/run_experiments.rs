@@ -5,7 +5,11 @@ use opt_core::report::{RunContext, Scale};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let filter = args.get(1).cloned().unwrap_or_default();
+    let filter = args
+        .get(1)
+        .cloned()
+        .filter(|a| a != "md" && a != "full")
+        .unwrap_or_default();
     let scale = if args.iter().any(|a| a == "full") {
         Scale::Full
     } else {
@@ -21,6 +25,21 @@ fn main() {
         }
         let t = std::time::Instant::now();
         let out = (e.run)(&RunContext::quiet(scale, seed)).expect("experiment runs");
+        if args.iter().any(|a| a == "md") {
+            for c in &out.claims {
+                println!(
+                    "| {} | {} | {} | {:.3e} | {} | {} |",
+                    e.id,
+                    c.id,
+                    c.paper.replace('|', "/"),
+                    c.measured,
+                    c.threshold,
+                    if c.holds { "pass" } else { "FAIL" }
+                );
+            }
+            eprintln!("{}: {:.2} s", e.id, t.elapsed().as_secs_f64());
+            continue;
+        }
         println!("== {} ({:.2} s)", e.id, t.elapsed().as_secs_f64());
         for c in &out.claims {
             println!(
