@@ -238,3 +238,30 @@ fn public_types_are_send_and_sync() {
     ok::<RandomMfg>();
     ok::<NPlayerSim<'static, BeachBar>>();
 }
+
+#[test]
+fn solvers_run_under_the_opt_core_driver() {
+    use opt_core::algorithm::{Budget, Termination, run};
+    use opt_core::observer::Recorder;
+    let m = LeftRight::default();
+    let algo = OnlineMirrorDescent::new(0.3, 0.0).unwrap();
+    let mut st = OmdState::new(&m).unwrap();
+    let mut rec = Recorder::new();
+    let mut rng = opt_core::rng::stream(0, "test", 0);
+    let r = run(
+        &m,
+        &algo,
+        &mut st,
+        &Budget::iters(500).until("exploitability", 1e-9),
+        &mut rng,
+        &mut rec,
+    )
+    .unwrap();
+    assert!(
+        matches!(r.termination, Termination::Tolerance { .. }),
+        "{r:?}"
+    );
+    let e = rec.into_table().column("exploitability").unwrap();
+    assert_eq!(e.len(), r.iters);
+    assert!(e[e.len() - 1] <= 1e-9);
+}

@@ -10,11 +10,13 @@
 mod beach_bar;
 mod grid;
 mod nonlinear;
+mod random;
 mod small;
 
 pub use beach_bar::{BeachBar, MfglibBeachBar};
 pub use grid::{BuildingEvacuation, CrowdMotion};
-pub use nonlinear::{ConservativeTreasureHunting, LinearQuadratic, RandomLinear, RandomMfg};
+pub use nonlinear::{ConservativeTreasureHunting, LinearQuadratic};
+pub use random::{RandomLinear, RandomMfg};
 pub use small::{EquilibriumPrice, LeftRight, RockPaperScissors, SusceptibleInfected};
 
 use crate::kernel::{Kernel, SparseKernel};
