@@ -2,7 +2,7 @@
 //!
 //! With the Nyström start and exact rank, `X_t = U S_t`, `Z_t = Σ^{-1/2} S_t` follows
 //! `Z_{t+1} = (1−η)Z_t + ηZ_t^{-ᵀ}`: each singular value of `Z_t` follows `g_η(d) = (1−η)d + η/d`
-//! (spec, "Why it works" [D]). `η = ½` is Heron's iteration, `d_{t+1} − 1 = (d_t − 1)²/(2d_t)`.
+//! (spec, "Why it works", derived). `η = ½` is Heron's iteration, `d_{t+1} − 1 = (d_t − 1)²/(2d_t)`.
 
 use crate::problem::top_eigen;
 use nalgebra::DMatrix;
