@@ -184,9 +184,23 @@ impl Kernel {
         m.fill(0.0);
         match self {
             Kernel::Dense { n_next, p } => {
-                for (row, w) in p.chunks_exact(*n_next).zip(l) {
-                    if *w != 0.0 {
-                        for (mi, pi) in m.iter_mut().zip(row) {
+                // four rows per sweep over m: one load/store of m per four multiply-adds
+                let n = *n_next;
+                let blocks = l.len() / 4;
+                for b in 0..blocks {
+                    let w = &l[4 * b..4 * b + 4];
+                    let rows = &p[4 * b * n..(4 * b + 4) * n];
+                    let (r0, rest) = rows.split_at(n);
+                    let (r1, rest) = rest.split_at(n);
+                    let (r2, r3) = rest.split_at(n);
+                    for ((((mi, a), b_), c), d) in m.iter_mut().zip(r0).zip(r1).zip(r2).zip(r3) {
+                        *mi += (w[0] * a + w[1] * b_) + (w[2] * c + w[3] * d);
+                    }
+                }
+                for r in 4 * blocks..l.len() {
+                    let w = l[r];
+                    if w != 0.0 {
+                        for (mi, pi) in m.iter_mut().zip(&p[r * n..(r + 1) * n]) {
                             *mi += w * pi;
                         }
                     }
@@ -207,8 +221,19 @@ impl Kernel {
     pub fn expect_add(&self, v: &[f64], q: &mut [f64]) {
         match self {
             Kernel::Dense { n_next, p } => {
-                for (row, qr) in p.chunks_exact(*n_next).zip(q.iter_mut()) {
-                    *qr += dot(row, v);
+                let n = *n_next;
+                let base = (q.len() / 4) * 4;
+                let mut rows = p.chunks_exact(4 * n);
+                let mut qs = q.chunks_exact_mut(4);
+                for (block, qb) in (&mut rows).zip(&mut qs) {
+                    let d = dot4(block, n, v);
+                    for (qi, di) in qb.iter_mut().zip(d) {
+                        *qi += di;
+                    }
+                }
+                for (k, qr) in qs.into_remainder().iter_mut().enumerate() {
+                    let r = base + k;
+                    *qr += dot(&p[r * n..(r + 1) * n], v);
                 }
             }
             Kernel::Sparse(k) => {
@@ -298,6 +323,35 @@ impl Kernel {
     }
 }
 
+/// Four dot products `Σ_j rows[k·n + j] v[j]`, k = 0..4, in one pass over `v` (each `v_j` loaded
+/// once for four rows; fixed summation order per row).
+fn dot4(rows: &[f64], n: usize, v: &[f64]) -> [f64; 4] {
+    let (r0, rest) = rows.split_at(n);
+    let (r1, rest) = rest.split_at(n);
+    let (r2, r3) = rest.split_at(n);
+    let mut acc = [[0.0f64; 4]; 4];
+    let chunks = n / 4;
+    for c in 0..chunks {
+        let j = 4 * c;
+        for t in 0..4 {
+            let vj = v[j + t];
+            acc[0][t] += r0[j + t] * vj;
+            acc[1][t] += r1[j + t] * vj;
+            acc[2][t] += r2[j + t] * vj;
+            acc[3][t] += r3[j + t] * vj;
+        }
+    }
+    let mut out = [0.0; 4];
+    for (k, row) in [r0, r1, r2, r3].iter().enumerate() {
+        let mut tail = 0.0;
+        for j in 4 * chunks..n {
+            tail += row[j] * v[j];
+        }
+        out[k] = (acc[k][0] + acc[k][2]) + (acc[k][1] + acc[k][3]) + tail;
+    }
+    out
+}
+
 /// `Σ a_i b_i` with eight independent accumulators (vectorisable; fixed summation order).
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 8];
@@ -357,6 +411,37 @@ mod tests {
         let mut g = s.zeros_like();
         g.gather_from_dense(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         assert_eq!(g.values(), &[1.0, 3.0, 5.0]);
+    }
+
+    #[test]
+    fn blocked_dense_kernels_match_naive_sums() {
+        for (rows, n) in [(7usize, 9usize), (8, 4), (13, 17), (3, 2)] {
+            let p: Vec<f64> = (0..rows * n)
+                .map(|i| ((i * 37 % 11) as f64) / 7.0 - 0.5)
+                .collect();
+            let k = Kernel::Dense {
+                n_next: n,
+                p: p.clone(),
+            };
+            let l: Vec<f64> = (0..rows).map(|i| (i as f64).sin()).collect();
+            let v: Vec<f64> = (0..n).map(|j| (j as f64 * 0.3).cos()).collect();
+            let mut m = vec![0.0; n];
+            k.push_forward(&l, &mut m);
+            for j in 0..n {
+                let naive: f64 = (0..rows).map(|r| l[r] * p[r * n + j]).sum();
+                assert!((m[j] - naive).abs() < 1e-12);
+            }
+            let mut q = vec![1.0; rows];
+            let mut q2 = vec![0.0; rows];
+            let mut q3 = vec![0.0; rows];
+            k.expect_add(&v, &mut q);
+            k.expect_add2(&v, &v, &mut q2, &mut q3);
+            for r in 0..rows {
+                let naive: f64 = (0..n).map(|j| p[r * n + j] * v[j]).sum();
+                assert!((q[r] - 1.0 - naive).abs() < 1e-12);
+                assert!((q2[r] - naive).abs() < 1e-12 && (q3[r] - naive).abs() < 1e-12);
+            }
+        }
     }
 
     #[test]
