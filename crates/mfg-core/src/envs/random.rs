@@ -202,14 +202,22 @@ impl FiniteMfg for RandomMfg {
     }
     fn transition(&self, _: usize, l: &[f64], out: &mut Kernel) {
         let (ns, na) = (self.ns, self.na);
-        let mut mu = vec![0.0; ns];
-        crate::model::state_marginal(l, na, &mut mu);
+        // state marginal without a per-call allocation for |S| <= 64
+        let (mut stack, mut heap) = ([0.0f64; 64], Vec::new());
+        let mu: &mut [f64] = if ns <= 64 {
+            &mut stack[..ns]
+        } else {
+            heap.resize(ns, 0.0);
+            &mut heap
+        };
+        crate::model::state_marginal(l, na, mu);
+        let mu: &[f64] = mu;
         let p = dense_mut(out, ns * na, ns);
         for (r, row) in p.chunks_exact_mut(ns).enumerate() {
             for (sn, z) in row.iter_mut().enumerate() {
                 let i = r * ns + sn;
                 let w = &self.w1[i * ns..(i + 1) * ns];
-                *z = self.w0[i] + self.kappa * w.iter().zip(&mu).map(|(a, b)| a * b).sum::<f64>();
+                *z = self.w0[i] + self.kappa * w.iter().zip(mu).map(|(a, b)| a * b).sum::<f64>();
             }
             opt_core::mirror::softmax_in_place(row);
         }
