@@ -48,7 +48,9 @@ fn bench(c: &mut Criterion) {
     });
 
     let x0 = Init::Nystrom { xi: 1.0 }.sym(&p, &mut rng).expect("init");
-    let mut st = SymState::new(&p, x0).expect("state").without_error_tracking();
+    let mut st = SymState::new(&p, x0)
+        .expect("state")
+        .without_error_tracking();
     let algo = ScaledGd::new(0.5, GramSolve::Qr).expect("algo");
     g.bench_function("ScaledGD symmetric step (Qr)", |bch| {
         bch.iter(|| algo.step(&p, &mut st, &mut rng).expect("step"))
@@ -60,7 +62,9 @@ fn bench(c: &mut Criterion) {
 
     let (x0, _) = Init::Nystrom { xi: 1.0 }.asym(&pa, &mut rng).expect("init");
     let y0 = gaussian(N, R, 1.0, &mut rng);
-    let mut sa = AsymState::new(&pa, x0, y0).expect("state").without_error_tracking();
+    let mut sa = AsymState::new(&pa, x0, y0)
+        .expect("state")
+        .without_error_tracking();
     let algo1 = ScaledGd::new(0.5, GramSolve::Qr).expect("algo");
     g.bench_function("ScaledGD asymmetric step (Qr)", |bch| {
         bch.iter(|| algo1.step(&pa, &mut sa, &mut rng).expect("step"))

@@ -13,7 +13,9 @@ use opt_core::algorithm::Algorithm;
 use std::hint::black_box;
 
 fn bench_model<M: FiniteMfg>(c: &mut Criterion, name: &str, m: &M) {
-    let algo = OnlineMirrorDescent::new(1.0, 0.0).expect("valid").monitor_every(0);
+    let algo = OnlineMirrorDescent::new(1.0, 0.0)
+        .expect("valid")
+        .monitor_every(0);
     let mut st = OmdState::new(m).expect("valid model");
     let mut rng = opt_core::rng::stream(0, "bench", 0);
     // a non-uniform policy: a few OMD steps from uniform
@@ -26,12 +28,18 @@ fn bench_model<M: FiniteMfg>(c: &mut Criterion, name: &str, m: &M) {
     let mut ws = Workspace::new(m).expect("valid model");
     let pi = st.probs.clone();
     c.bench_function(&format!("{name}/exploitability"), |b| {
-        b.iter(|| ws.exploitability(black_box(m), black_box(&pi), 0.0).expect("finite"))
+        b.iter(|| {
+            ws.exploitability(black_box(m), black_box(&pi), 0.0)
+                .expect("finite")
+        })
     });
 }
 
 fn benches(c: &mut Criterion) {
-    for (fmt, label) in [(KernelFormat::Sparse, "sparse"), (KernelFormat::Dense, "dense")] {
+    for (fmt, label) in [
+        (KernelFormat::Sparse, "sparse"),
+        (KernelFormat::Dense, "dense"),
+    ] {
         let crowd = CrowdMotion::with_options(4, 20, 20, 2, 10.0, 1e-10, 0.5, 0, fmt);
         bench_model(c, &format!("crowd_motion_20x20_T3/{label}"), &crowd);
         let evac = BuildingEvacuation::new(4, 5, 10, 10, fmt);

@@ -7,27 +7,7 @@
 
 use nalgebra::DMatrix;
 
-/// `Σ aᵢbᵢ` with four independent accumulators (vectorisable; the order is fixed, so results are
-/// deterministic).
-#[inline]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; 4];
-    let chunks = n / 4;
-    for c in 0..chunks {
-        let i = 4 * c;
-        acc[0] += a[i] * b[i];
-        acc[1] += a[i + 1] * b[i + 1];
-        acc[2] += a[i + 2] * b[i + 2];
-        acc[3] += a[i + 3] * b[i + 3];
-    }
-    let mut tail = 0.0;
-    for i in 4 * chunks..n {
-        tail += a[i] * b[i];
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
-}
+pub use opt_core::linalg::dot;
 
 /// Buffers of a thin QR `X = QR` of an `n × r` matrix (`n >= r`).
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@
 //! expectation `q(s,a) += Σ_{s'} P(s'|s,a) V(s')` (Bellman backup, A2).
 
 use crate::error::{MfgCoreError, PROB_TOL, Result, ensure_distribution, ensure_shape};
+use opt_core::linalg::dot;
 
 /// Compressed sparse rows of a transition kernel.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -350,23 +351,6 @@ fn dot4(rows: &[f64], n: usize, v: &[f64]) -> [f64; 4] {
         out[k] = (acc[k][0] + acc[k][2]) + (acc[k][1] + acc[k][3]) + tail;
     }
     out
-}
-
-/// `Σ a_i b_i` with eight independent accumulators (vectorisable; fixed summation order).
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let mut tail = 0.0;
-    for (x, y) in ra.iter().zip(rb) {
-        tail += x * y;
-    }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! | [`algorithm`] | the `Algorithm` (config + state + step) shape, `StepInfo`, `Budget`, `Termination`, `run` |
 //! | [`observer`] | `Observer`, `Recorder`, `CsvWriter`, `JsonLinesWriter`, `every(n, ..)` |
 //! | [`optim`] | SGD, momentum, Adam/AdamW, schedules, `FirstOrder` driver adaptor |
+//! | [`linalg`] | slice kernels several crates need (`dot` with a fixed summation order) |
 //! | [`mirror`] | log-sum-exp, softmax, entropy mirror step, KL projection on a box-constrained simplex |
 //! | [`nn`] | dense MLPs with backprop, losses |
 //! | [`stats`] | mean, sd, standard error, quantiles, line and log-log fits |
@@ -42,6 +43,7 @@ pub mod algorithm;
 pub mod check;
 pub mod data;
 pub mod error;
+pub mod linalg;
 pub mod mirror;
 pub mod nn;
 pub mod observer;

@@ -8,6 +8,7 @@
 //! projected onto √π^⊥, warm-started at v/λ, and returns the Rayleigh quotient vᵀAv/vᵀv.
 
 use crate::error::{LangevinError, Result, positive, same_len};
+use opt_core::linalg::dot;
 
 /// A uniform grid: node (i, j) sits at (x0 + i·h, y0 + j·h), flat index j·nx + i.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -184,10 +185,6 @@ pub fn null_vector(logw: &[f64]) -> Vec<f64> {
     let n = v.iter().map(|a| a * a).sum::<f64>().sqrt();
     v.iter_mut().for_each(|a| *a /= n);
     v
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn project(v: &mut [f64], null: Option<&[f64]>) {
