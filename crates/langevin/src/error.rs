@@ -7,24 +7,6 @@ pub enum LangevinError {
     /// A validation or numerical error from opt-core.
     #[error(transparent)]
     Core(#[from] opt_core::Error),
-    /// A parameter is outside its domain (ε ≤ 0, h ≤ 0, N < 3, no chains, a tolerance ≤ 0, ...).
-    #[error("invalid parameter `{name}`: {reason}")]
-    InvalidParameter {
-        /// The parameter's name.
-        name: &'static str,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// Lengths of states, grids or log-weights disagree (e.g. chains in R^3, potential on R^2).
-    #[error("shape mismatch for `{what}`: expected {expected}, got {got}")]
-    ShapeMismatch {
-        /// Which quantity.
-        what: &'static str,
-        /// Expected length.
-        expected: usize,
-        /// Given length.
-        got: usize,
-    },
     /// V or ∇V returned NaN/∞, or a chain blew up. `chain` names the first such chain (lowest
     /// step, then lowest chain index, so the report does not depend on the thread count).
     #[error("non-finite {what} in chain {chain} at step {step}")]
@@ -64,38 +46,21 @@ pub enum LangevinError {
 }
 
 impl LangevinError {
-    /// Shorthand for [`LangevinError::InvalidParameter`].
+    /// A parameter outside its domain (ε ≤ 0, h ≤ 0, N < 3, no chains, ...): opt-core's
+    /// [`opt_core::Error::InvalidArgument`].
     pub fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
-        Self::InvalidParameter {
-            name,
-            reason: reason.into(),
-        }
+        Self::Core(opt_core::Error::invalid(name, reason))
     }
 }
 
-/// `Ok` when `value` is finite and > 0, else [`LangevinError::InvalidParameter`].
+/// `Ok` when `value` is finite and > 0 (opt-core's validator).
 pub fn positive(name: &'static str, value: f64) -> Result<()> {
-    if value.is_finite() && value > 0.0 {
-        Ok(())
-    } else {
-        Err(LangevinError::invalid(
-            name,
-            format!("must be finite and > 0, got {value}"),
-        ))
-    }
+    Ok(opt_core::error::ensure_positive(name, value)?)
 }
 
-/// `Ok` when `expected == got`, else [`LangevinError::ShapeMismatch`].
+/// `Ok` when `expected == got`, else opt-core's [`opt_core::Error::DimensionMismatch`].
 pub fn same_len(what: &'static str, expected: usize, got: usize) -> Result<()> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(LangevinError::ShapeMismatch {
-            what,
-            expected,
-            got,
-        })
-    }
+    Ok(opt_core::error::ensure_len(what, expected, got)?)
 }
 
 /// Result alias.

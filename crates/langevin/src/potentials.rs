@@ -27,11 +27,12 @@ impl Quadratic {
     /// Validates that `a` is square, finite, symmetric and positive definite.
     pub fn new(a: DMatrix<f64>) -> Result<Self> {
         if a.nrows() != a.ncols() || a.nrows() == 0 {
-            return Err(LangevinError::ShapeMismatch {
-                what: "A (must be square, non-empty)",
-                expected: a.nrows(),
-                got: a.ncols(),
-            });
+            return Err(opt_core::Error::dimension(
+                "A (must be square, non-empty)",
+                format!("{0}x{0}", a.nrows().max(1)),
+                format!("{}x{}", a.nrows(), a.ncols()),
+            )
+            .into());
         }
         opt_core::error::ensure_finite("A", a.as_slice())?;
         let asym = (&a - a.transpose()).abs().max();

@@ -26,7 +26,7 @@ proptest! {
             Mala::new(bad, good).unwrap_err(), Mala::new(good, bad).unwrap_err(),
             Kinetic::new(bad, good, 1.0).unwrap_err(), Kinetic::new(good, bad, 1.0).unwrap_err(),
         ] {
-            prop_assert!(matches!(e, LangevinError::InvalidParameter { .. }), "{}", e);
+            prop_assert!(matches!(e, LangevinError::Core(opt_core::Error::InvalidArgument { .. })), "{}", e);
         }
         prop_assert!(radial_gap(|r| r * r, 2, bad, 1.0, 100).is_err());
         prop_assert!(sqra_1d(&[0.0; 10], good, bad, &[]).is_err());
@@ -39,7 +39,7 @@ proptest! {
         let ring = Ring::new(dp, 1.0).unwrap();
         let init = Ensemble::from_point(&vec![0.5; de], m).unwrap();
         let e = Ula::new(0.01, 0.1).unwrap().run(&ring, &init, 3, 0, |_, _| {}).unwrap_err();
-        prop_assert_eq!(e, LangevinError::ShapeMismatch { what: "chain dimension (potential dim)", expected: dp, got: de });
+        prop_assert_eq!(e, LangevinError::Core(opt_core::Error::dimension("chain dimension (potential dim)", dp, de)));
         let mala = Mala::new(0.01, 0.1).unwrap().run(&ring, &init, 3, 0, |_, _| ());
         prop_assert!(mala.is_err());
     }

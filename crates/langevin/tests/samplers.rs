@@ -139,11 +139,8 @@ fn dimension_mismatch_is_a_typed_error() {
     assert!(
         matches!(
             e,
-            LangevinError::ShapeMismatch {
-                expected: 2,
-                got: 3,
-                ..
-            }
+            LangevinError::Core(opt_core::Error::DimensionMismatch { ref expected, ref got, .. })
+                if expected == "2" && got == "3"
         ),
         "{e}"
     );
