@@ -161,6 +161,21 @@ impl<K: Kernel> Chains<K> {
         }
     }
 
+    /// Starts chains of `kernel` from a copy of `init` with seed `seed` and runs `steps` steps,
+    /// observing after every step: the one-call form behind `Ula::run`, `Mala::run`, `Kinetic::run`.
+    pub fn start<P: Potential + Sync + ?Sized>(
+        kernel: K,
+        pot: &P,
+        init: &Ensemble,
+        steps: usize,
+        seed: u64,
+        observe: impl FnMut(usize, &Ensemble),
+    ) -> Result<Self> {
+        let mut c = Self::new(kernel, init.clone(), seed);
+        c.run(pot, steps, 1, observe)?;
+        Ok(c)
+    }
+
     /// Advances every chain `steps` steps, calling `observe(step, &ensemble)` after every `every`
     /// steps (and after the last). A non-finite potential, gradient or state stops the run with
     /// [`LangevinError::NonFinite`] naming the earliest (step, chain); other chains have then

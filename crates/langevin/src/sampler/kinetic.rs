@@ -49,9 +49,7 @@ impl Kinetic {
         seed: u64,
         observe: impl FnMut(usize, &Ensemble),
     ) -> Result<Chains<Kinetic>> {
-        let mut c = Chains::new(*self, init.clone(), seed);
-        c.run(pot, steps, 1, observe)?;
-        Ok(c)
+        Chains::start(*self, pot, init, steps, seed, observe)
     }
 }
 

@@ -77,9 +77,7 @@ impl Mala {
         seed: u64,
         observe: impl FnMut(usize, &Ensemble),
     ) -> Result<Chains<Mala>> {
-        let mut c = Chains::new(*self, init.clone(), seed);
-        c.run(pot, steps, 1, observe)?;
-        Ok(c)
+        Chains::start(*self, pot, init, steps, seed, observe)
     }
 }
 

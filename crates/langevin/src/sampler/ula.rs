@@ -46,9 +46,7 @@ impl Ula {
         seed: u64,
         observe: impl FnMut(usize, &Ensemble),
     ) -> Result<Chains<Ula>> {
-        let mut c = Chains::new(*self, init.clone(), seed);
-        c.run(pot, steps, 1, observe)?;
-        Ok(c)
+        Chains::start(*self, pot, init, steps, seed, observe)
     }
 }
 
